@@ -1,0 +1,116 @@
+// Package gen brings Python's generators to Go, with the whole protocol of
+// PEP 342 (send, throw, close), PEP 380 (yield from, return values) and
+// PEP 479 (a stray StopIteration is a bug, not an end).
+//
+// # Generators
+//
+// A generator is a function body that runs in steps. New wraps the body;
+// nothing runs until the first resume. Each resume runs the body up to its
+// next Yield, which hands a value out and waits:
+//
+//	g := gen.New(func(y *gen.Yielder[int, int]) (string, error) {
+//		s := 0
+//		for {
+//			x, err := y.Yield(s) // hands s out, waits, receives x
+//			if err != nil {
+//				return "", err // Throw or Close: Yield returned an error
+//			}
+//			s += x
+//		}
+//	})
+//	g.Next()   // 0: runs the body up to the first Yield
+//	g.Send(1)  // 1: x is 1
+//	g.Send(2)  // 3
+//	g.Close()  // the Yield returns ErrGeneratorExit; the body returns
+//
+// The three type parameters are what the body yields (Y), what each resume
+// sends in (S) and what the body returns (R). A plain iterator-style
+// generator uses struct{} for S. The first resume must send the zero value,
+// because no Yield is waiting yet to receive anything (Python's send(None)).
+//
+// Go has no exceptions, so what Python raises inside a generator arrives here
+// as an error: Yield returns the error given to Throw, or ErrGeneratorExit
+// from Close, and the body decides whether to handle it, yield again or
+// return. Outside, every resume returns (value, nil) while the body yields,
+// and an error once it ends.
+//
+// # The end of a generator
+//
+// When the body returns (r, nil), the resume that ran it returns a
+// *StopIteration[R] holding r; errors.Is(err, ErrStopIteration) holds for it,
+// and Result returns r as well. When the body returns an error, the resume
+// returns that error. Every later resume returns ErrStopIteration (a Throw
+// returns the thrown error), as a finished Python generator raises
+// StopIteration.
+//
+// A body that returns an end-of-iteration error of its own (say, one it got
+// from another iterator and passed on) would silently end the loop that
+// drives the generator. PEP 479 makes that an error, and so does gen: such
+// an end is reported as *RaisedStopIteration ("generator raised
+// StopIteration").
+//
+// # Python to Go
+//
+//	Python                            Go
+//	g = gen()                         g := gen.New(body)
+//	next(g), g.send(None)             g.Next()
+//	g.send(v)                         g.Send(v)
+//	g.throw(exc)                      g.Throw(err)
+//	g.close()                         g.Close()
+//	x = yield v                       x, err := y.Yield(v)
+//	r = yield from g2                 r, err := gen.YieldFrom(y, g2)
+//	r = yield from obj (__next__)     r, err := gen.YieldFromIter[R](y, obj)
+//	yield from iterable               err := gen.YieldFromSeq(y, seq)
+//	return r                          return r, nil
+//	raise StopIteration(r)            return zero, gen.Stop(r) (in an Iterator)
+//	except StopIteration as e: e.value errors.As(err, &stop); stop.Value
+//	except GeneratorExit              errors.Is(err, gen.ErrGeneratorExit)
+//	for v in g:                       for v := range g.All()
+//
+// # Delegation
+//
+// YieldFrom delegates to another generator until it finishes: its values go
+// straight to this generator's caller, every Send, Throw and Close goes
+// straight to it, and its return value is YieldFrom's result. Delegation is
+// flat: however deep a chain of YieldFrom is, a value travels from the
+// innermost generator to the caller in a single coroutine round trip,
+// because the caller resumes the innermost generator directly. YieldFromIter
+// delegates to any value with a Next method (and, optionally, Send, Throw
+// and Close), like the talk's class-based generator; YieldFromSeq yields the
+// values of an iter.Seq.
+//
+// # Errors, panics and misuse
+//
+// A panic in a body comes out of the resume that ran it (Send, Next, Throw,
+// Close or a range loop) with the same value, and the generator is finished.
+// Inside a delegation chain the panic unwinds every delegating body on its
+// way out, running their deferred calls, as it would a stack of calls.
+//
+// Resuming a generator that is executing (from its own body, or through a
+// delegation cycle) returns ErrRunning and never deadlocks. Sending a
+// non-zero value to a just-started generator returns ErrNonZeroStart and
+// leaves it unstarted. Throw(nil) returns ErrNilThrow. Yield called after the
+// body returned, through a Yielder that escaped, panics.
+//
+// A Generator is not safe for concurrent use; it may be resumed from one
+// goroutine and then another.
+//
+// # Goroutines and finalization
+//
+// A suspended body keeps a goroutine (a coroutine, switched to directly by
+// the runtime, never scheduled in parallel with its caller). A finished body
+// hands its goroutine and stack back to a bounded pool, so starting a
+// generator usually costs no new goroutine; DrainPool ends the idle ones,
+// for example before a goroutine leak check.
+//
+// No goroutine outlives its generator: not after the body returns or panics,
+// not after Close, and not when a suspended generator becomes unreachable.
+// Then, as Python does on garbage collection, the generator is closed: its
+// body's Yield returns ErrGeneratorExit on a runtime cleanup goroutine, and a
+// body that yields again is unwound by force (its deferred calls run). What
+// goes wrong there (a panic, an error from the body) is reported on
+// standard error, since no caller is left to receive it. For this to work, a
+// body must not refer to its own Generator: a suspended body is reachable,
+// and so would be the Generator. Prefer Close, or a range loop that breaks,
+// to waiting for the garbage collector.
+package gen

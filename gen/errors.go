@@ -1,0 +1,69 @@
+package gen
+
+import "errors"
+
+// ErrStopIteration is the end-of-iteration signal, Python's StopIteration.
+// Resuming a generator that has finished returns it. The resume that
+// finishes a generator returns a *StopIteration carrying the return value,
+// for which errors.Is(err, ErrStopIteration) holds.
+var ErrStopIteration = errors.New("gen: StopIteration")
+
+// ErrGeneratorExit is what a body sees at its Yield when the generator is
+// closed, Python's GeneratorExit. A body that cleans up and returns (this
+// error, another error or nil) lets Close succeed; one that yields again
+// makes Close fail with ErrIgnoredExit.
+var ErrGeneratorExit = errors.New("gen: GeneratorExit")
+
+// ErrIgnoredExit is Close's error when the body yielded again after it was
+// told to exit. The generator stays suspended at that yield; Close may be
+// called again. Python: RuntimeError("generator ignored GeneratorExit").
+var ErrIgnoredExit = errors.New("generator ignored GeneratorExit")
+
+// ErrRunning is returned by Send, Next, Throw and Close when the generator is
+// executing already: the body resumed its own generator, or delegation made
+// a cycle. Python: ValueError("generator already executing").
+var ErrRunning = errors.New("generator already executing")
+
+// ErrNonZeroStart is Send's error when the first resume of a generator
+// carries a value other than the zero value: there is no Yield yet to
+// receive it. The generator is left unstarted. Python: TypeError("can't send
+// non-None value to a just-started generator").
+var ErrNonZeroStart = errors.New("gen: can't send a non-zero value to a just-started generator")
+
+// ErrNotDone is Result's error before the generator has finished.
+var ErrNotDone = errors.New("gen: generator has not finished")
+
+// ErrNilThrow is Throw's error when given a nil error; the generator is left
+// as it was.
+var ErrNilThrow = errors.New("gen: Throw of a nil error")
+
+// StopIteration is the error with which a generator reports that it has
+// finished, carrying the body's return value (Python's StopIteration.value).
+// Delegation reads Value as the result of YieldFrom, and so does
+// YieldFromIter for a hand-written iterator that returns Stop(v).
+type StopIteration[R any] struct {
+	Value R
+}
+
+// Stop returns the end-of-iteration error that carries v, Python's
+// `raise StopIteration(v)` for a hand-written iterator. A generator body must
+// not return it: that is PEP 479's bug, reported as *RaisedStopIteration.
+func Stop[R any](v R) error {
+	return &StopIteration[R]{Value: v}
+}
+
+func (*StopIteration[R]) Error() string { return ErrStopIteration.Error() }
+
+// Is makes errors.Is(err, ErrStopIteration) hold.
+func (*StopIteration[R]) Is(target error) bool { return target == ErrStopIteration }
+
+// RaisedStopIteration is what a generator's body that returns an
+// end-of-iteration error of its own turns into (PEP 479): inside a generator
+// such an error is a bug, not a way to finish, and letting it through would
+// silently end whatever loop drives the generator. Python:
+// RuntimeError("generator raised StopIteration").
+type RaisedStopIteration struct {
+	Err error // what the body returned
+}
+
+func (*RaisedStopIteration) Error() string { return "generator raised StopIteration" }

@@ -1,0 +1,59 @@
+package gen
+
+import (
+	"fmt"
+	"os"
+)
+
+// Finalization: Python closes a generator that is garbage-collected while
+// suspended, so its finally blocks run and nothing it holds stays open. Here a
+// suspended body also holds a goroutine, which the garbage collector never
+// reclaims on its own. So the first time a Generator is left suspended, a
+// cleanup is attached to its handle (not to the state, which the body's
+// goroutine keeps reachable); when the handle becomes unreachable, the cleanup
+// closes the generator and, if the body ignores GeneratorExit, unwinds it by
+// force. Either way the goroutine goes back to the pool.
+
+// unraisable reports an error that finalization cannot hand to anyone,
+// Python's sys.unraisablehook. Tests replace it.
+var unraisable = func(err error) {
+	fmt.Fprintf(os.Stderr, "gen: error while finalizing an unreachable generator: %v\n", err)
+}
+
+// finalize runs on a runtime cleanup goroutine once the handle is
+// unreachable, so nothing else can be resuming the generator, except a
+// generator that delegates to it: then that one closes it instead.
+func (s *state[Y, S, R]) finalize() {
+	if s.owned.Load() || s.y.status != suspended {
+		return
+	}
+	err, p := s.close()
+	if p == nil && err == ErrIgnoredExit {
+		p = s.kill()
+	}
+	switch {
+	case p != nil:
+		unraisable(fmt.Errorf("panic: %v", p))
+	case err != nil:
+		unraisable(err)
+	}
+}
+
+// kill unwinds a suspended body without giving it a chance to yield again:
+// its delegates first, innermost first, then its own.
+func (s *state[Y, S, R]) kill() any {
+	if s.y.status != suspended {
+		return nil
+	}
+	var p any
+	if d := s.y.deleg; d != nil {
+		s.y.deleg = nil
+		p = d.kill()
+	}
+	s.y.status = running
+	if kp := s.y.co.Kill(); kp != nil {
+		p = kp
+	}
+	s.finish(nil)
+	return p
+}

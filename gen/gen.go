@@ -1,0 +1,287 @@
+package gen
+
+import (
+	"errors"
+	"reflect"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/aio-go/aio/internal/coro"
+)
+
+// status is where a generator is in its life. Only the goroutine that
+// resumes the generator reads or writes it (and, once the generator is
+// unreachable, its finalizer).
+type status uint8
+
+const (
+	created   status = iota // New returned it; the body has not run
+	suspended               // the body waits in Yield or YieldFrom
+	running                 // a resume is in progress
+	done                    // the body returned or panicked, or it was closed unstarted
+)
+
+// op is what a resume delivers at the suspended Yield.
+type op uint8
+
+const (
+	opSend  op = iota // a value
+	opThrow           // an error
+)
+
+// errPanicked is Result's error for a generator whose body panicked.
+var errPanicked = errors.New("gen: the generator's body panicked")
+
+// Generator is a Python generator: a body that yields values of type Y,
+// receives a value of type S at each resume, and finishes with a result of
+// type R and an error. Create one with New. A Generator is not safe for use by
+// several goroutines at once; it may be resumed from different goroutines one
+// after another.
+type Generator[Y, S, R any] struct {
+	s *state[Y, S, R]
+}
+
+// state is everything but the handle the caller holds, so that the handle can
+// become unreachable (and be finalized) while the body's goroutine still
+// refers to the state.
+type state[Y, S, R any] struct {
+	y     Yielder[Y, S]
+	body  func(*Yielder[Y, S]) (R, error)
+	err   error
+	stop  StopIteration[R]  // the body's result; returned by the resume that ends it
+	armed bool              // the finalizer is registered
+	owned atomic.Bool       // another generator delegates to this one
+	path  *[]delegate[Y, S] // cached delegation chain, innermost last
+}
+
+// New returns a generator that will run body. Nothing runs until the first
+// resume (Next, or Send with the zero value), like calling a Python generator
+// function. body receives the Yielder through which it yields; its results
+// become the generator's Result. New panics if body is nil.
+//
+// The body must not keep a reference to the Generator that runs it: a
+// suspended body's goroutine is reachable, so such a generator is never
+// finalized.
+func New[Y, S, R any](body func(y *Yielder[Y, S]) (R, error)) *Generator[Y, S, R] {
+	if body == nil {
+		panic("gen: New with a nil body")
+	}
+	return &Generator[Y, S, R]{s: &state[Y, S, R]{body: body}}
+}
+
+// Run is the body's entry point on its coroutine.
+func (s *state[Y, S, R]) Run(c *coro.Coro) {
+	s.y.sw = c.Switch()
+	s.stop.Value, s.err = s.body(&s.y)
+}
+
+// Send resumes the generator: v becomes the result of the Yield the body is
+// suspended at, and Send returns the next value the body yields, with a nil
+// error. The first resume starts the body and must carry the zero value
+// (Python's send(None)); any other value returns ErrNonZeroStart and leaves
+// the generator unstarted.
+//
+// When the body returns, Send returns a *StopIteration holding the return
+// value if the body's error was nil, or the body's error otherwise; every
+// later Send returns ErrStopIteration. A panic in the body comes out of Send
+// with the same value, and the generator is finished. Send on a generator
+// that is executing (from its own body, or through a delegation cycle)
+// returns ErrRunning.
+func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
+	s := g.s
+	if s.y.status == suspended && s.y.deleg == nil && s.armed {
+		// The steady state, kept short: one switch there and back.
+		s.y.in, s.y.inErr, s.y.status = v, nil, running
+		if ended := s.y.co.Resume(); !ended && s.y.deleg == nil {
+			s.y.status = suspended
+			return s.y.out, nil
+		} else {
+			y, err, p := s.afterResume(ended)
+			g.after(p)
+			return y, err
+		}
+	}
+	if s.y.status == created && !reflect.ValueOf(&v).Elem().IsZero() {
+		var zero Y
+		return zero, ErrNonZeroStart
+	}
+	y, err, p := s.step(opSend, v, nil)
+	g.after(p)
+	return y, err
+}
+
+// Next resumes the generator with the zero value of S: Send(zero), Python's
+// next(g). It is how an iterator-style generator is driven.
+func (g *Generator[Y, S, R]) Next() (Y, error) {
+	var zero S
+	y, err, p := g.s.step(opSend, zero, nil)
+	g.after(p)
+	return y, err
+}
+
+// Throw raises err at the Yield where the body is suspended: that Yield
+// returns err. If the body handles it and yields again, Throw returns the
+// value yielded; if the body returns, Throw reports the end as Send does (so a
+// body that passes err on makes Throw return err). Throw on an unstarted
+// generator finishes it without running the body and returns err, as does
+// Throw on a finished one. A nil err returns ErrNilThrow and changes nothing.
+func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
+	if err == nil {
+		var zero Y
+		return zero, ErrNilThrow
+	}
+	var zero S
+	y, err, p := g.s.step(opThrow, zero, err)
+	g.after(p)
+	return y, err
+}
+
+// Close asks the generator to finish: the body's Yield returns
+// ErrGeneratorExit, and a body that then returns (with any result, nil,
+// ErrGeneratorExit or a wrapped ErrGeneratorExit) makes Close return nil. If
+// the body returns another error, Close returns it. If the body yields again,
+// Close returns ErrIgnoredExit and the generator stays suspended at that
+// yield, so a second Close asks again. Closing an unstarted generator
+// finishes it without running the body; closing a finished one does nothing.
+// A delegating generator closes its delegate first. A panic in the body comes
+// out of Close with the same value.
+func (g *Generator[Y, S, R]) Close() error {
+	err, p := g.s.close()
+	g.after(p)
+	return err
+}
+
+// Result returns the body's return value and error once the generator has
+// finished, and ErrNotDone before. A generator closed or thrown into before
+// it started has the zero result, with the thrown error, if any.
+func (g *Generator[Y, S, R]) Result() (R, error) {
+	s := g.s
+	if s.y.status != done {
+		var zero R
+		return zero, ErrNotDone
+	}
+	return s.stop.Value, s.err
+}
+
+// Done reports whether the generator has finished.
+func (g *Generator[Y, S, R]) Done() bool { return g.s.y.status == done }
+
+// after re-raises a body's panic in the caller, and arms the finalizer the
+// first time the generator is left suspended: only then does it hold a
+// goroutine that must not outlive it.
+func (g *Generator[Y, S, R]) after(p any) {
+	if p != nil {
+		panic(p)
+	}
+	if s := g.s; !s.armed && s.y.status == suspended {
+		s.armed = true
+		runtime.AddCleanup(g, (*state[Y, S, R]).finalize, s)
+	}
+}
+
+// step is the whole resume protocol; Send, Next, Throw, delegation and Close
+// are built on it. It returns the yielded value, or the end (a stop or an
+// error), or the body's panic value, which the public methods re-raise.
+func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
+	var zero Y
+	switch s.y.status {
+	case running:
+		return zero, ErrRunning, nil
+	case done:
+		if o == opThrow {
+			return zero, err, nil
+		}
+		return zero, ErrStopIteration, nil
+	case created:
+		if o == opThrow {
+			s.y.status, s.err = done, err
+			return zero, err, nil
+		}
+		s.y.co = coro.Default.Get(s)
+	case suspended:
+		if d := s.y.deleg; d != nil {
+			return s.forward(d, o, v, err)
+		}
+	}
+	s.y.in, s.y.inErr = v, err
+	return s.resume()
+}
+
+// resume runs the body from where it waits until it yields, finishes or
+// panics. When the body starts delegating, resume runs the delegate's first
+// step right away, so the caller gets the delegate's first value from this
+// same call.
+func (s *state[Y, S, R]) resume() (Y, error, any) {
+	s.y.status = running
+	return s.afterResume(s.y.co.Resume())
+}
+
+// afterResume follows a resume of the body: the body yielded, ended, or
+// started delegating. In the last case it runs the delegate's first step,
+// and resumes the body again if the delegate ends at once.
+func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
+	for {
+		if ended {
+			return s.finish(s.y.co.End())
+		}
+		d := s.y.deleg
+		if d == nil {
+			s.y.status = suspended
+			return s.y.out, nil, nil
+		}
+		d.own(true)
+		var zero S
+		y, err, p := d.step(opSend, zero, nil)
+		if err == nil && p == nil {
+			s.y.status = suspended
+			return y, nil, nil
+		}
+		s.endDelegation(err, p)
+		ended = s.y.co.Resume()
+	}
+}
+
+// finish records the body's end and frees what the generator no longer
+// needs; the coroutine is back in its pool already.
+func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
+	var (
+		zy Y
+		zs S
+	)
+	s.y.status, s.y.co, s.y.sw, s.y.out, s.y.in, s.y.inErr = done, nil, yieldAfterEnd, zy, zs, nil
+	if p != nil {
+		s.err = errPanicked
+		return zy, nil, p
+	}
+	if s.err == nil {
+		return zy, &s.stop, nil
+	}
+	if errors.Is(s.err, ErrStopIteration) {
+		s.err = &RaisedStopIteration{Err: s.err}
+	}
+	return zy, s.err, nil
+}
+
+// close is Close's protocol, also used to close a delegate.
+func (s *state[Y, S, R]) close() (error, any) {
+	switch s.y.status {
+	case created:
+		s.y.status = done
+		return nil, nil
+	case done:
+		return nil, nil
+	case running:
+		return ErrRunning, nil
+	}
+	var zero S
+	_, err, p := s.step(opThrow, zero, ErrGeneratorExit)
+	switch {
+	case p != nil:
+		return nil, p
+	case err == nil:
+		return ErrIgnoredExit, nil
+	case err == error(&s.stop) || errors.Is(err, ErrGeneratorExit):
+		return nil, nil
+	}
+	return err, nil
+}

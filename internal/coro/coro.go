@@ -1,0 +1,147 @@
+// Package coro is aio's one coroutine primitive: a body that runs on a stack
+// of its own and trades control with whoever resumes it, never in parallel
+// with it.
+//
+// # Design
+//
+// The switch is the runtime's coroutine switch, reached through iter.Pull: a
+// resume and the matching suspend cost one round trip of that switch and no
+// scheduler work. What iter.Pull lacks is reuse: a new iter.Pull costs a new
+// goroutine, and every generator or task would pay it. So a Coro's goroutine
+// runs bodies in a loop: when a body returns, the goroutine parks waiting for
+// the next body and the Coro goes back to its Pool, stack and all. Starting a
+// body on a pooled Coro costs a few field writes and one switch.
+//
+// # Rules
+//
+//   - A Coro runs one body at a time. Resume runs the body until it calls
+//     Suspend or returns; Suspend, called from the body, hands control back to
+//     the resumer and returns at the next Resume.
+//   - Resume and Kill must not be called from the body itself, nor from two
+//     goroutines at once. They may be called from different goroutines over
+//     time.
+//   - When Resume reports that the body returned or panicked, the caller
+//     calls End, which hands the Coro back to its pool; the caller must not
+//     touch it again.
+//   - A panic in the body is recovered on the Coro's stack and handed to the
+//     resumer as End's result, so the caller can tidy its own state before it
+//     panics again with the same value.
+//   - runtime.Goexit in a body ends the resuming goroutine too, as with
+//     iter.Pull; that Coro is not reused.
+package coro
+
+import "iter"
+
+// Body is the code a Coro runs. Run may call c.Suspend any number of times.
+// Using an interface rather than a func lets a caller pass a pointer it has
+// already allocated (a generator's or a task's state) with no closure.
+type Body interface {
+	Run(c *Coro)
+}
+
+// Coro is a resumable body on a pooled goroutine. Get one from Pool.Get.
+type Coro struct {
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+
+	body Body
+	pool *Pool
+
+	finished bool // the body returned or panicked during this Resume
+	pval     any  // the body's panic value, when it panicked
+}
+
+// killed is the panic value Suspend uses to unwind a body that is being
+// killed. It never leaves this package.
+type killed struct{}
+
+func newCoro(p *Pool) *Coro {
+	c := &Coro{pool: p}
+	c.next, c.stop = iter.Pull(c.loop)
+	return c
+}
+
+// loop is the goroutine's whole life: run a body, park until the pool hands
+// out the Coro again, repeat. It ends when stop is called on an idle Coro.
+func (c *Coro) loop(yield func(struct{}) bool) {
+	c.yield = yield
+	for {
+		c.run()
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+func (c *Coro) run() {
+	defer func() {
+		if c.finished {
+			return
+		}
+		p := recover()
+		if p == nil {
+			// runtime.Goexit: iter.Pull passes it on to the resumer.
+			c.pool = nil
+			return
+		}
+		if p == Killed {
+			p = nil
+		}
+		c.pval = p
+		c.finished = true
+	}()
+	c.body.Run(c)
+	c.finished = true
+}
+
+// Resume runs the body until it suspends or ends, and reports whether it
+// ended. After an end the caller must call End once, and then not use the
+// Coro again. Resume is split from End so that it inlines: the switch is the
+// whole cost of a resume, and every call level around it adds to it.
+func (c *Coro) Resume() (ended bool) {
+	c.next()
+	return c.finished
+}
+
+// End, called once after Resume reported an end, returns what the body
+// panicked with (nil if it returned) and hands the Coro back to its pool.
+func (c *Coro) End() (panicValue any) {
+	p := c.pval
+	c.pval, c.finished, c.body = nil, false, nil
+	if c.pool != nil {
+		c.pool.put(c)
+	}
+	return p
+}
+
+// Suspend hands control back to the resumer and returns at the next Resume.
+// It must be called only from the body. If the Coro is being killed, Suspend
+// panics to unwind the body instead of returning.
+func (c *Coro) Suspend() {
+	if !c.yield(struct{}{}) {
+		panic(Killed)
+	}
+}
+
+// Switch returns the function under Suspend, for a body whose every
+// nanosecond counts: Suspend is `if !sw(struct{}{}) { panic(Killed) }`. It
+// is valid only inside the body's run, on the body's goroutine.
+func (c *Coro) Switch() func(struct{}) bool { return c.yield }
+
+// Killed is the panic value with which Suspend unwinds a body being killed.
+// A body may recover it for its cleanup, but must let the body end.
+var Killed any = killed{}
+
+// Kill unwinds a suspended body (one that has run up to a Suspend): the
+// Suspend it waits in panics, its deferred calls run, and a body that
+// recovers and suspends again is unwound again. It returns what a panic other
+// than the unwinding itself left, as End does; a body that returns during the
+// unwinding ends normally. Killing is rare (a generator that ignores its
+// finalization), so it ends the Coro's goroutine rather than keep a flag that
+// every Suspend would have to test.
+func (c *Coro) Kill() (panicValue any) {
+	c.pool = nil // the goroutine ends with the body
+	c.stop()
+	return c.End()
+}

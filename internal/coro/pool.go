@@ -1,0 +1,104 @@
+package coro
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Pool keeps idle Coros for reuse. It is bounded: a Coro that finishes when
+// the pool is full ends its goroutine instead of parking. Drain ends every
+// idle one, which returns their stacks and leaves no goroutine behind (leak
+// checks call it before they look). The zero Pool is not usable; use NewPool.
+// A Pool is safe for use by many goroutines.
+type Pool struct {
+	// hot holds the Coro that ended last: the common pattern is a body that
+	// ends just before the next one starts, and one atomic swap serves it
+	// where the mutex would cost two atomics each way.
+	hot atomic.Pointer[Coro]
+
+	mu   sync.Mutex
+	idle []*Coro
+	max  int
+}
+
+// DefaultSize is the bound of Default.
+const DefaultSize = 256
+
+// Default is the pool that package gen uses.
+var Default = NewPool(DefaultSize)
+
+// NewPool returns a pool that keeps at most max idle Coros (one more in a
+// fast slot when max > 0). max < 0 panics.
+func NewPool(max int) *Pool {
+	if max < 0 {
+		panic("coro: NewPool with a negative size")
+	}
+	return &Pool{max: max}
+}
+
+// Get returns a Coro that will run body at its first Resume: an idle one if
+// the pool has one, a new one otherwise. The caller must Resume it until it
+// ends (or Kill it once it has suspended): a Coro that is dropped unfinished
+// keeps its goroutine forever. body == nil panics.
+func (p *Pool) Get(body Body) *Coro {
+	if body == nil {
+		panic("coro: Get with a nil body")
+	}
+	if c := p.hot.Swap(nil); c != nil {
+		c.body = body
+		return c
+	}
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		c := p.idle[n-1]
+		p.idle[n-1] = nil
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		c.body = body
+		return c
+	}
+	p.mu.Unlock()
+	c := newCoro(p)
+	c.body = body
+	return c
+}
+
+func (p *Pool) put(c *Coro) {
+	if p.max > 0 && p.hot.CompareAndSwap(nil, c) {
+		return
+	}
+	p.mu.Lock()
+	if len(p.idle) < p.max {
+		p.idle = append(p.idle, c)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	c.stop()
+}
+
+// Drain ends the goroutine of every idle Coro. Coros that are running a body
+// are not affected and come back to the pool as usual when they end.
+func (p *Pool) Drain() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	if c := p.hot.Swap(nil); c != nil {
+		idle = append(idle, c)
+	}
+	for _, c := range idle {
+		c.stop()
+	}
+}
+
+// Idle reports how many Coros the pool holds.
+func (p *Pool) Idle() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.idle)
+	if p.hot.Load() != nil {
+		n++
+	}
+	return n
+}
