@@ -90,22 +90,31 @@ func (s *state[Y, S, R]) Run(c *coro.Coro) {
 func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	s := g.s
 	if s.y.status == suspended && s.y.deleg == nil && s.armed {
-		// The steady state, kept short: one switch there and back.
+		// The steady state, kept short and apart from the rest so that its
+		// frame stays small: one switch there and back.
 		s.y.in, s.y.inErr, s.y.status = v, nil, running
-		if ended := s.y.co.Resume(); !ended && s.y.deleg == nil {
+		if !s.y.co.Resume() && s.y.deleg == nil {
 			s.y.status = suspended
 			return s.y.out, nil
-		} else {
-			y, err, p := s.afterResume(ended)
-			g.after(p)
-			return y, err
 		}
+		return g.afterSend()
 	}
-	if s.y.status == created && !reflect.ValueOf(&v).Elem().IsZero() {
+	return g.send(v)
+}
+
+// afterSend finishes a fast-path Send whose body ended or began delegating.
+func (g *Generator[Y, S, R]) afterSend() (Y, error) {
+	y, err, p := g.s.afterResume(g.s.y.co.Ended())
+	g.after(p)
+	return y, err
+}
+
+func (g *Generator[Y, S, R]) send(v S) (Y, error) {
+	if g.s.y.status == created && !reflect.ValueOf(&v).Elem().IsZero() {
 		var zero Y
 		return zero, ErrNonZeroStart
 	}
-	y, err, p := s.step(opSend, v, nil)
+	y, err, p := g.s.step(opSend, v, nil)
 	g.after(p)
 	return y, err
 }

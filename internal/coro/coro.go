@@ -64,35 +64,44 @@ func newCoro(p *Pool) *Coro {
 
 // loop is the goroutine's whole life: run a body, park until the pool hands
 // out the Coro again, repeat. It ends when stop is called on an idle Coro.
+// The recover that catches a body's panic is set up once per panic rather
+// than once per body: bodies run back to back inside serve, and only a panic
+// makes loop enter a new serve.
 func (c *Coro) loop(yield func(struct{}) bool) {
 	c.yield = yield
-	for {
-		c.run()
-		if !yield(struct{}{}) {
-			return
-		}
+	for c.serve() {
 	}
 }
 
-func (c *Coro) run() {
+// serve runs bodies until one panics (true: serve again) or the Coro is
+// stopped while idle (false).
+func (c *Coro) serve() (again bool) {
 	defer func() {
-		if c.finished {
+		if !again {
 			return
 		}
 		p := recover()
 		if p == nil {
 			// runtime.Goexit: iter.Pull passes it on to the resumer.
 			c.pool = nil
+			again = false
 			return
 		}
 		if p == Killed {
 			p = nil
 		}
-		c.pval = p
-		c.finished = true
+		c.pval, c.finished = p, true
+		again = c.yield(struct{}{})
 	}()
-	c.body.Run(c)
-	c.finished = true
+	again = true
+	for {
+		c.body.Run(c)
+		c.finished = true
+		if !c.yield(struct{}{}) {
+			again = false
+			return
+		}
+	}
 }
 
 // Resume runs the body until it suspends or ends, and reports whether it
@@ -103,6 +112,10 @@ func (c *Coro) Resume() (ended bool) {
 	c.next()
 	return c.finished
 }
+
+// Ended reports whether the body ended during the last Resume, for a caller
+// that did not keep Resume's result.
+func (c *Coro) Ended() bool { return c.finished }
 
 // End, called once after Resume reported an end, returns what the body
 // panicked with (nil if it returned) and hands the Coro back to its pool.

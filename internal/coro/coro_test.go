@@ -1,0 +1,278 @@
+package coro_test
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/leakcheck"
+)
+
+func TestMain(m *testing.M) { leakcheck.Main(m) }
+
+// fn adapts a func to Body.
+type fn func(c *coro.Coro)
+
+func (f fn) Run(c *coro.Coro) { f(c) }
+
+func TestResumeRunsUntilSuspendAndSuspendReturnsAtNextResume(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	var trace []string
+	c := p.Get(fn(func(c *coro.Coro) {
+		trace = append(trace, "start")
+		c.Suspend()
+		trace = append(trace, "second")
+		c.Suspend()
+		trace = append(trace, "end")
+	}))
+	if len(trace) != 0 {
+		t.Fatalf("Get ran the body: %v", trace)
+	}
+	for i, want := range []string{"start", "second"} {
+		if c.Resume() {
+			t.Fatalf("resume %d: body ended early", i)
+		}
+		if got := trace[len(trace)-1]; got != want {
+			t.Fatalf("resume %d: body at %q, want %q", i, got, want)
+		}
+	}
+	if !c.Resume() {
+		t.Fatal("last resume: body did not end")
+	}
+	if p := c.End(); p != nil {
+		t.Fatalf("End = %v, want nil", p)
+	}
+	if got := strings.Join(trace, ","); got != "start,second,end" {
+		t.Fatalf("trace = %s", got)
+	}
+}
+
+func TestEndedCoroIsReusedWithItsGoroutine(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	c1 := p.Get(fn(func(*coro.Coro) {}))
+	c1.Resume()
+	c1.End()
+	if p.Idle() != 1 {
+		t.Fatalf("Idle = %d after one ended body, want 1", p.Idle())
+	}
+	before := runtime.NumGoroutine()
+	c2 := p.Get(fn(func(*coro.Coro) {}))
+	if c2 != c1 {
+		t.Fatal("Get did not reuse the idle Coro")
+	}
+	if !c2.Resume() {
+		t.Fatal("second body did not end")
+	}
+	c2.End()
+	if after := runtime.NumGoroutine(); after != before {
+		t.Fatalf("goroutines %d -> %d across a reused body", before, after)
+	}
+}
+
+func TestPanicInBodyIsHandedToEndAndCoroSurvives(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	type boom struct{ n int }
+	c := p.Get(fn(func(c *coro.Coro) {
+		c.Suspend()
+		panic(boom{7})
+	}))
+	c.Resume()
+	if !c.Resume() {
+		t.Fatal("panicking body did not end")
+	}
+	if got := c.End(); got != (boom{7}) {
+		t.Fatalf("End = %#v, want boom{7}", got)
+	}
+	ran := false
+	c2 := p.Get(fn(func(*coro.Coro) { ran = true }))
+	if c2 != c {
+		t.Fatal("Coro of a panicked body was not reused")
+	}
+	c2.Resume()
+	c2.End()
+	if !ran {
+		t.Fatal("body after a panic did not run")
+	}
+}
+
+func TestKillUnwindsSuspendedBodyEvenIfItSuspendsAgain(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	var deferred, recovered int
+	c := p.Get(fn(func(c *coro.Coro) {
+		defer func() { deferred++ }()
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					recovered++
+				}
+			}()
+			c.Suspend()
+		}()
+		c.Suspend() // a stubborn body: suspends again after recovering
+		t.Error("Suspend returned after Kill")
+	}))
+	c.Resume()
+	before := runtime.NumGoroutine()
+	if got := c.Kill(); got != nil {
+		t.Fatalf("Kill = %v, want nil", got)
+	}
+	if deferred != 1 || recovered != 1 {
+		t.Fatalf("deferred=%d recovered=%d, want 1 and 1", deferred, recovered)
+	}
+	if after := runtime.NumGoroutine(); after != before-1 {
+		t.Fatalf("goroutines %d -> %d: Kill must end the Coro's goroutine", before, after)
+	}
+	if p.Idle() != 0 {
+		t.Fatal("a killed Coro went back to the pool")
+	}
+}
+
+func TestKillReportsPanicRaisedWhileUnwinding(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	c := p.Get(fn(func(c *coro.Coro) {
+		defer panic("cleanup failed")
+		c.Suspend()
+	}))
+	c.Resume()
+	if got := c.Kill(); got != "cleanup failed" {
+		t.Fatalf("Kill = %v, want the cleanup's panic", got)
+	}
+}
+
+func TestPoolIsBoundedAndDrainEndsIdleGoroutines(t *testing.T) {
+	p := coro.NewPool(2)
+	base := runtime.NumGoroutine()
+	var cs []*coro.Coro
+	for range 5 {
+		c := p.Get(fn(func(c *coro.Coro) { c.Suspend() }))
+		c.Resume()
+		cs = append(cs, c)
+	}
+	if got := runtime.NumGoroutine() - base; got != 5 {
+		t.Fatalf("%d goroutines for 5 suspended bodies", got)
+	}
+	for _, c := range cs {
+		c.Resume()
+		c.End()
+	}
+	// Two in the list and one in the fast slot; the others ended.
+	if p.Idle() != 3 {
+		t.Fatalf("Idle = %d, want 3 (bound 2 plus the fast slot)", p.Idle())
+	}
+	if got := runtime.NumGoroutine() - base; got != 3 {
+		t.Fatalf("%d goroutines left beyond the pool's bound", got)
+	}
+	p.Drain()
+	if p.Idle() != 0 || runtime.NumGoroutine() != base {
+		t.Fatalf("after Drain: Idle=%d, goroutines %d (base %d)", p.Idle(), runtime.NumGoroutine(), base)
+	}
+}
+
+func TestZeroSizePoolKeepsNothing(t *testing.T) {
+	p := coro.NewPool(0)
+	base := runtime.NumGoroutine()
+	c := p.Get(fn(func(*coro.Coro) {}))
+	c.Resume()
+	c.End()
+	if p.Idle() != 0 || runtime.NumGoroutine() != base {
+		t.Fatalf("Idle=%d goroutines=%d base=%d", p.Idle(), runtime.NumGoroutine(), base)
+	}
+}
+
+func TestGoexitInBodyEndsTheResumingGoroutineAndTheCoro(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	returned := false
+	go func() {
+		defer wg.Done()
+		c := p.Get(fn(func(*coro.Coro) { runtime.Goexit() }))
+		c.Resume()
+		returned = true
+	}()
+	wg.Wait()
+	if returned {
+		t.Fatal("Resume returned after the body called Goexit")
+	}
+	if p.Idle() != 0 {
+		t.Fatal("the Coro of a body that called Goexit went back to the pool")
+	}
+}
+
+func TestResumeFromAnotherGoroutineOneAfterAnother(t *testing.T) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	n := 0
+	c := p.Get(fn(func(c *coro.Coro) {
+		for range 3 {
+			n++
+			c.Suspend()
+		}
+	}))
+	for range 3 {
+		done := make(chan bool)
+		go func() { done <- c.Resume() }()
+		if <-done {
+			t.Fatal("ended early")
+		}
+	}
+	if !c.Resume() || n != 3 {
+		t.Fatalf("n = %d", n)
+	}
+	c.End()
+}
+
+func TestMisusePanicsWithPrefixedMessage(t *testing.T) {
+	for name, f := range map[string]func(){
+		"NewPool with a negative size": func() { coro.NewPool(-1) },
+		"Get with a nil body":          func() { coro.NewPool(1).Get(nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				r, _ := recover().(string)
+				if !strings.HasPrefix(r, "coro: ") {
+					t.Fatalf("panic %q, want a coro: message", r)
+				}
+			}()
+			f()
+		})
+	}
+}
+
+func BenchmarkStartEnd(b *testing.B) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	body := fn(func(*coro.Coro) {})
+	b.ReportAllocs()
+	for b.Loop() {
+		c := p.Get(body)
+		c.Resume()
+		c.End()
+	}
+}
+
+func BenchmarkSuspendResume(b *testing.B) {
+	p := coro.NewPool(4)
+	defer p.Drain()
+	stop := false
+	c := p.Get(fn(func(c *coro.Coro) {
+		for !stop {
+			c.Suspend()
+		}
+	}))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Resume()
+	}
+	stop = true
+	c.Resume()
+	c.End()
+}
