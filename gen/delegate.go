@@ -126,7 +126,7 @@ func (s *state[Y, S, R]) dropPath() {
 func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
-	s.y.in = zero
+	s.y.in, s.y.status = zero, running
 	return s.afterResume(s.y.co.Resume())
 }
 

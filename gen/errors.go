@@ -17,6 +17,11 @@ var ErrGeneratorExit = errors.New("gen: GeneratorExit")
 // ErrIgnoredExit is Close's error when the body yielded again after it was
 // told to exit. The generator stays suspended at that yield; Close may be
 // called again. Python: RuntimeError("generator ignored GeneratorExit").
+// When the body was delegating, it is the delegate that ignored the exit:
+// PEP 380 raises the error in the delegating body at its YieldFrom, so that
+// body usually ends with it (the generator is then finished, and Close
+// returns this error once), while the delegate stays suspended until its own
+// Close or finalization.
 var ErrIgnoredExit = errors.New("generator ignored GeneratorExit")
 
 // ErrRunning is returned by Send, Next, Throw and Close when the generator is
@@ -61,7 +66,10 @@ func (*StopIteration[R]) Is(target error) bool { return target == ErrStopIterati
 // end-of-iteration error of its own turns into (PEP 479): inside a generator
 // such an error is a bug, not a way to finish, and letting it through would
 // silently end whatever loop drives the generator. Python:
-// RuntimeError("generator raised StopIteration").
+// RuntimeError("generator raised StopIteration"). It has no Unwrap method on
+// purpose: errors.Is(err, ErrStopIteration) must not hold for it, or a loop
+// that stops at the end of iteration would take the bug for an end. The
+// original error is in Err.
 type RaisedStopIteration struct {
 	Err error // what the body returned
 }

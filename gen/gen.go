@@ -161,8 +161,11 @@ func (g *Generator[Y, S, R]) Close() error {
 }
 
 // Result returns the body's return value and error once the generator has
-// finished, and ErrNotDone before. A generator closed or thrown into before
-// it started has the zero result, with the thrown error, if any.
+// finished, and ErrNotDone before: what the body returned, so after a Close
+// usually ErrGeneratorExit. A generator closed before it started has the zero
+// result and a nil error; one thrown into before it started has the zero
+// result and the thrown error; one whose body panicked has an error saying
+// so.
 func (g *Generator[Y, S, R]) Result() (R, error) {
 	s := g.s
 	if s.y.status != done {
