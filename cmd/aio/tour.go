@@ -37,6 +37,13 @@ var sections = []section{
 	{"blocking", blocking},
 	{"generator-framework", generatorFramework},
 	{"generator-framework-sleep", generatorFrameworkSleep},
+	// Asyncio (tour_asyncio.go)
+	{"asyncio-gather", asyncioGather},
+	{"asyncio-task-cancel", asyncioTaskCancel},
+	// Asyncio and task spawn (tour_spawn.go)
+	{"spawn-manual-finalization", spawnManualFinalization},
+	{"taskgroup-error", taskgroupError},
+	{"trio-nursery", trioNursery},
 }
 
 // tourContext is what a section runs with: where it prints and the clock it
@@ -45,7 +52,10 @@ type tourContext struct {
 	out   io.Writer
 	clock clock
 	start time.Time // when the section started: trace prints time since then
-	err   error     // the first failed write; later output is dropped
+	// loopStart is when the section's aio loop started: atrace prints the
+	// loop's time since then.
+	loopStart time.Time
+	err       error // the first failed write; later output is dropped
 }
 
 // printf prints like fmt.Printf. A failed write is kept for the runner to

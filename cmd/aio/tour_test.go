@@ -32,7 +32,18 @@ var talkOrder = []string{
 	"blocking",
 	"generator-framework",
 	"generator-framework-sleep",
+	"asyncio-gather",
+	"asyncio-task-cancel",
+	"spawn-manual-finalization",
+	"taskgroup-error",
+	"trio-nursery",
 }
+
+// anyOrderAtOnce lists the sections whose reference comes from a runtime
+// that orders events of the same instant at random (trio); aio's order is
+// FIFO, so these are compared as the same events at the same times, in
+// any order within one instant.
+var anyOrderAtOnce = map[string]bool{"trio-nursery": true}
 
 func TestEverySectionPrintsWhatCPythonPrints(t *testing.T) {
 	data, err := os.ReadFile(referenceOut(t))
@@ -53,6 +64,9 @@ func TestEverySectionPrintsWhatCPythonPrints(t *testing.T) {
 			got := parseSections(out.String())[s.name]
 			if h := headers(out.String()); !slices.Equal(h, []string{s.name}) {
 				t.Fatalf("section headers %q, want just %q", h, s.name)
+			}
+			if anyOrderAtOnce[s.name] {
+				got = matchOrderAtOnce(want, got)
 			}
 			for i := range max(len(want), len(got)) {
 				switch {
@@ -216,4 +230,27 @@ func Example_tour() {
 	// 0.500 b middle
 	// 1.000 a exit
 	// 1.000 b exit
+}
+
+// matchOrderAtOnce reorders got, within each run of lines that carry the same
+// time, to follow want's order where the same line is in want's run, so that
+// only the order of simultaneous events is forgiven.
+func matchOrderAtOnce(want, got []string) []string {
+	out := slices.Clone(got)
+	stamp := func(line string) string { s, _, _ := strings.Cut(line, " "); return s }
+	for i := 0; i < len(out); {
+		j := i
+		for j < len(out) && stamp(out[j]) == stamp(out[i]) {
+			j++
+		}
+		if j <= len(want) {
+			run := out[i:j]
+			slices.SortStableFunc(run, func(a, b string) int {
+				return slices.IndexFunc(want[i:j], func(w string) bool { return sameLine(w, a, tolerance) }) -
+					slices.IndexFunc(want[i:j], func(w string) bool { return sameLine(w, b, tolerance) })
+			})
+		}
+		i = j
+	}
+	return out
 }

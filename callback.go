@@ -1,0 +1,126 @@
+package aio
+
+import (
+	"context"
+	"runtime/debug"
+	"time"
+)
+
+// Handle is a callback scheduled on the loop, asyncio's Handle and
+// TimerHandle: CallSoon, CallLater and CallAt return one. Its methods must be
+// called on the loop's thread.
+type Handle struct {
+	fn        func()
+	timer     timer
+	cancelled bool
+	ran       bool
+}
+
+// Cancel stops the callback from running. It returns false if the callback
+// has run or was cancelled already.
+func (h *Handle) Cancel() bool {
+	if h.ran || h.cancelled {
+		return false
+	}
+	h.cancelled = true
+	if h.timer.armed() {
+		h.timer.l.timers.disarm(&h.timer)
+	}
+	return true
+}
+
+// Cancelled reports whether Cancel stopped the callback.
+func (h *Handle) Cancelled() bool { return h.cancelled }
+
+// fire moves a timed callback to the ready queue, as asyncio does: it runs
+// after the tasks that were ready before it.
+func (h *Handle) fire(l *Loop) { l.schedule(h) }
+
+func (h *Handle) run(l *Loop) {
+	if h.cancelled || h.ran {
+		return
+	}
+	h.ran = true
+	l.inCallback = true
+	defer func() {
+		l.inCallback = false
+		if r := recover(); r != nil {
+			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
+		}
+	}()
+	h.fn()
+}
+
+// CallSoon arranges for fn to run on the loop of ctx at the next step, after
+// the tasks and callbacks that are ready now, asyncio's call_soon. A panic in
+// fn does not stop the loop: Run reports it as a *PanicError. fn must not
+// block. CallSoon may be called from a task or a callback of the loop; a nil
+// fn is an error.
+func CallSoon(ctx context.Context, fn func()) (*Handle, error) {
+	l, err := onLoop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	h := &Handle{fn: fn}
+	h.timer.l = l
+	l.schedule(h)
+	return h, nil
+}
+
+// CallLater arranges for fn to run on the loop of ctx after d, asyncio's
+// call_later; see CallSoon. A negative d is an error.
+func CallLater(ctx context.Context, d time.Duration, fn func()) (*Handle, error) {
+	if d < 0 {
+		return nil, errNegative
+	}
+	l, err := onLoop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return callAt(l, l.clock.now()+int64(d), fn)
+}
+
+// CallAt arranges for fn to run on the loop of ctx at when, in the loop's
+// time (see Now), asyncio's call_at; a time in the past runs it at the next
+// step. See CallSoon.
+func CallAt(ctx context.Context, when time.Time, fn func()) (*Handle, error) {
+	l, err := onLoop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return callAt(l, int64(when.Sub(l.clock.epoch())), fn)
+}
+
+func callAt(l *Loop, at int64, fn func()) (*Handle, error) {
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	h := &Handle{fn: fn}
+	h.timer.f, h.timer.l = h, l
+	l.timers.arm(&h.timer, at)
+	return h, nil
+}
+
+// onLoop returns the loop of ctx if the caller runs on it: in a step of one
+// of its tasks or in one of its callbacks. It is the check of the calls that
+// do not block.
+func onLoop(ctx context.Context) (*Loop, error) {
+	if ctx == nil {
+		return nil, ErrNoTask
+	}
+	n := nodeOf(ctx)
+	if n == nil {
+		return nil, ErrNoTask
+	}
+	l := n.loop
+	if l.closed {
+		return nil, ErrLoopClosed
+	}
+	if l.current == nil && !l.inCallback {
+		return nil, ErrWrongTask
+	}
+	return l, nil
+}

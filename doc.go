@@ -1,0 +1,114 @@
+// Package aio is Python's asyncio for Go: an event loop that runs tasks one
+// step at a time on one logical thread, with futures, timers, cancellation,
+// timeouts, waiting functions and task groups, and a virtual clock.
+//
+// # Why
+//
+// Goroutines run in parallel and share memory through locks and channels.
+// The tasks of one aio loop take turns instead: between two awaits no other
+// task of the loop runs, so the state they share needs no lock, and a run is
+// reproducible. Every task has an owner (a TaskGroup, Gather, or the loop
+// itself), no error is dropped, and nothing outlives Run. On the virtual
+// clock an hour of timeouts takes microseconds and prints the same thing on
+// every run.
+//
+// # Coroutine functions and the loop
+//
+// A coroutine function is a func(ctx context.Context) (T, error). Run
+// creates a loop and runs one as the main task:
+//
+//	v, err := aio.Run(func(ctx context.Context) (int, error) {
+//		if err := aio.Sleep(ctx, time.Second); err != nil {
+//			return 0, err
+//		}
+//		return 42, nil
+//	})
+//
+// The context carries the task and its loop. Every call that can block (an
+// await) takes it first: Sleep, Future.Await, Task.Await, Gather, Wait,
+// WithTaskGroup and so on. Such a call parks the task and hands the loop to
+// the next ready task; the loop resumes the task when what it waits for has
+// happened. A call with a context whose task is not the one running now (it
+// was passed to another task, another goroutine or another loop) fails at
+// once with ErrWrongTask and leaves the loop as it was.
+//
+// Tasks are coroutines on pooled goroutines that the loop switches to
+// directly: a step costs about one coroutine switch, not a trip through Go's
+// scheduler. Blocking the loop's thread (time.Sleep, a slow system call, a
+// long computation) blocks every task of the loop, as in asyncio.
+//
+// # Python to Go
+//
+//	Python                               Go
+//	asyncio.run(main())                  aio.Run(main)
+//	await asyncio.sleep(d)               aio.Sleep(ctx, d)
+//	t = asyncio.create_task(f())         t, err := aio.CreateTask(ctx, f)
+//	await t; t.result()                  t.Await(ctx); t.Result()
+//	t.cancel(msg)                        t.Cancel(cause)
+//	asyncio.current_task()               aio.CurrentTask(ctx)
+//	loop.create_future()                 aio.NewFuture[T]()
+//	fut.set_result(v) / set_exception(e) f.SetResult(v) / f.SetError(err)
+//	await asyncio.gather(a(), b())       aio.Gather(ctx, a, b)
+//	gather(..., return_exceptions=True)  aio.GatherAll(ctx, a, b)
+//	await asyncio.wait(ts, timeout, rw)  aio.Wait(ctx, ts, aio.FirstCompleted, d)
+//	for f in asyncio.as_completed(ts)    for t, err := range aio.AsCompleted(ctx, ts...)
+//	async with asyncio.timeout(d) as cm  aio.Timeout(ctx, d, func(ctx, cm) error {...})
+//	await asyncio.wait_for(aw, d)        aio.WaitFor(ctx, d, aw)
+//	with trio.move_on_after(d)           aio.MoveOnAfter(ctx, d, ...)
+//	async with asyncio.TaskGroup() as tg aio.WithTaskGroup(ctx, func(ctx, tg) error {...})
+//	tg.create_task(f()) / start_soon(f)  aio.Spawn(tg, f) / tg.Go(f)
+//	await nursery.start(f)               tg.Start(ctx, f)
+//	except asyncio.CancelledError        errors.Is(err, aio.ErrCancelled)
+//	except TimeoutError                  errors.Is(err, aio.ErrTimeout)
+//	except* ValueError as eg             errors.As(err, &groupErr)
+//	loop.call_soon / call_later / at     aio.CallSoon / CallLater / CallAt
+//	loop.time()                          aio.Now(ctx)
+//
+// # Cancellation
+//
+// Cancellation is the context's, and it is level-triggered (trio's rule):
+// when a task is cancelled (Task.Cancel, a TaskGroup failing, a Timeout's
+// deadline, Run's shutdown, an outside context), its context is cancelled,
+// the await it is parked in fails, and so does every later await in that
+// context. The error satisfies errors.Is(err, ErrCancelled) and
+// errors.Is(err, context.Canceled); its Cause (and context.Cause(ctx)) is the
+// cause given to Cancel. A task's context is derived from the context it was
+// created with, so cancelling a task cancels the tasks it created with its
+// context too, as with any Go context.
+//
+// A task does not have to stop: it gets an error, and returning it is
+// Python's `raise`. Cleanup that must await after a cancellation runs under
+// Shield(ctx), whose awaits no cancellation interrupts.
+//
+// A wake-up and a cancellation that arrive in the same step deliver the
+// wake-up: a result is never lost, and the next await sees the cancellation.
+//
+// Timeouts are cancel scopes: only the scope whose own deadline fired
+// reports ErrTimeout; an outer scope, or an outside cancellation, is never
+// mistaken for it.
+//
+// # Structured concurrency
+//
+// WithTaskGroup (asyncio.TaskGroup, trio's nursery) waits for all its tasks;
+// the first failure cancels the others and the block, and every error comes
+// back in a *GroupError. Gather is built the same way and never returns
+// while a task it started still runs. Tasks created with CreateTask or Go
+// belong to the loop: when main returns, Run cancels them, waits for them,
+// and reports the errors nobody retrieved. A panic in a task becomes a
+// *PanicError with the task's stack.
+//
+// # Time
+//
+// The loop reads one clock: the machine's monotonic clock, or with
+// WithVirtualClock a virtual one that stands still while tasks run and jumps
+// to the next deadline when every task waits on timers alone (trio's
+// MockClock with autojump). Ready tasks run in FIFO order and timers fire in
+// (deadline, creation) order, so on the virtual clock a program without
+// outside input prints the same thing every time. WithSeed shuffles the ready
+// order reproducibly, to look for schedule-dependent bugs.
+//
+// # Threads
+//
+// Everything of a loop (its tasks, futures, groups, scopes) belongs to the
+// loop's thread: use it from the loop's tasks and callbacks only.
+package aio

@@ -1,0 +1,144 @@
+package aio
+
+import (
+	"context"
+	"errors"
+)
+
+// Future is a result that will be set later, asyncio's Future: tasks await it,
+// some code sets it once. The zero Future is ready to use. A Future belongs to
+// one loop: set and await it from that loop's thread only (from another
+// goroutine, go through CallSoonThreadsafe).
+type Future[T any] struct {
+	waiters   waitq
+	done      bool
+	result    T
+	err       error
+	retrieved bool
+	callbacks []func(*Future[T])
+}
+
+// NewFuture returns a pending future.
+func NewFuture[T any]() *Future[T] { return new(Future[T]) }
+
+// SetResult completes the future with v and wakes its waiters. It returns
+// ErrInvalidState if the future is done already (set, failed or cancelled),
+// and then changes nothing.
+func (f *Future[T]) SetResult(v T) error {
+	if f.done {
+		return ErrInvalidState
+	}
+	f.result = v
+	f.complete()
+	return nil
+}
+
+// SetError completes the future with err, which its awaiters get. It
+// returns ErrInvalidState if the future is done already, and an error if
+// err is nil.
+func (f *Future[T]) SetError(err error) error {
+	if err == nil {
+		return errors.New("aio: Future.SetError with a nil error")
+	}
+	if f.done {
+		return ErrInvalidState
+	}
+	f.err = err
+	f.complete()
+	return nil
+}
+
+// Cancel completes the future with a *CancelledError holding cause, so that
+// its awaiters fail with it. It returns false if the future was done already.
+func (f *Future[T]) Cancel(cause error) bool {
+	if f.done {
+		return false
+	}
+	if cause == nil {
+		cause = context.Canceled
+	}
+	f.err = &CancelledError{Cause: cause}
+	f.complete()
+	return true
+}
+
+func (f *Future[T]) complete() {
+	f.done = true
+	if !f.waiters.empty() {
+		f.retrieved = true
+		f.waiters.wakeAll()
+	}
+	for _, cb := range f.callbacks {
+		cb(f)
+	}
+	f.callbacks = nil
+}
+
+// Done reports whether the future has a result, an error or a cancellation.
+func (f *Future[T]) Done() bool { return f.done }
+
+// Cancelled reports whether the future was cancelled.
+func (f *Future[T]) Cancelled() bool { return f.done && errors.Is(f.err, ErrCancelled) }
+
+// Result returns the future's result and error once it is done, and
+// ErrInvalidState before.
+func (f *Future[T]) Result() (T, error) {
+	if !f.done {
+		var zero T
+		return zero, ErrInvalidState
+	}
+	f.retrieved = true
+	return f.result, f.err
+}
+
+// Await waits until the future is done and returns its result and error. A
+// future that is done already returns at once, without a switch.
+//
+// Cancellation: if ctx is cancelled while waiting, Await returns a
+// *CancelledError and the future is left as it was (pending, for others to
+// await and set).
+func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if !f.done {
+		t, err := current(ctx)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		if ctx.Err() != nil {
+			var zero T
+			return zero, cancelled(ctx)
+		}
+		f.waiters.add(t)
+		if err := t.park(ctx, &f.waiters); err != nil {
+			var zero T
+			return zero, err
+		}
+	}
+	return f.Result()
+}
+
+// AddDoneCallback arranges for fn to be called when the future is done, in
+// the order the callbacks were added, by the code that completes it; if the
+// future is done already, fn is called at once. fn must not block.
+func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
+	if f.done {
+		fn(f)
+		return
+	}
+	f.callbacks = append(f.callbacks, fn)
+}
+
+// Awaitable is anything a task can wait for: *Task[T], *Future[T], or a type
+// of your own with the same Await method.
+type Awaitable[T any] interface {
+	Await(ctx context.Context) (T, error)
+}
+
+// Await waits for a, asyncio's await: a.Await(ctx).
+func Await[T any](ctx context.Context, a Awaitable[T]) (T, error) {
+	if a == nil {
+		var zero T
+		return zero, errors.New("aio: Await of nil")
+	}
+	return a.Await(ctx)
+}

@@ -1,0 +1,187 @@
+package aio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// TaskGroup is a nursery, asyncio.TaskGroup and trio's open_nursery: a block
+// of code that starts tasks and does not end until all of them have. Create
+// one with WithTaskGroup. Its methods must be called on the loop's thread:
+// from the block, from the group's tasks, or from any task of the loop.
+//
+// The rules:
+//   - The first task that fails (an error other than a cancellation, or a
+//     panic, as a *PanicError with the task's stack) cancels the group: every
+//     other task and the block's current await are cancelled, with that
+//     error as the cause.
+//   - The block's own error, other than a cancellation, does the same.
+//   - WithTaskGroup returns when the block has returned and every task has
+//     finished. Its error is a *GroupError holding every real error of the
+//     tasks and the block, in the order they happened; a cancellation that
+//     came from outside the group gives a plain *CancelledError instead,
+//     unless there are real errors, which win.
+//   - Cancel cancels the whole group; the block and the tasks see a
+//     cancellation, and WithTaskGroup returns nil if nothing else failed
+//     (trio's nursery.cancel_scope.cancel()).
+//   - Starting a task after the group has failed or finished is an error.
+type TaskGroup struct {
+	node    node
+	owner   *taskBase
+	left    int // tasks not finished
+	wake    wakeup
+	errs    []error
+	failed  bool
+	ended   bool
+	byUser  bool // Cancel was called
+	waiting bool // the block has returned and waits for the tasks
+}
+
+// WithTaskGroup runs fn with a new task group and waits for all the group's
+// tasks, as `async with asyncio.TaskGroup() as tg:` does. fn's context
+// belongs to the group: it is cancelled when the group is.
+//
+// Cancellation: when ctx is cancelled, the group's tasks and fn are
+// cancelled, WithTaskGroup waits for them all, and returns the cancellation.
+// A nil fn is an error.
+func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGroup) error) error {
+	t, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	if fn == nil {
+		return errNilFunc
+	}
+	l := t.loop
+	tg := &TaskGroup{owner: t}
+	tg.wake.t, tg.wake.active = t, true
+	tg.node.init(l, nodeOf(ctx), ctx, t)
+	err = fn(&tg.node.ctx, tg)
+	if err != nil && !isCancel(err) {
+		tg.errs = append(tg.errs, err)
+		tg.fail(err)
+	}
+	tg.waiting = true
+	for tg.left > 0 {
+		// Shielded: an outer cancellation reaches the tasks through the
+		// group's node, and the group must wait until they have finished.
+		t.park(context.Background(), &tg.wake)
+	}
+	tg.waiting, tg.ended = false, true
+	tg.wake.stop(l)
+	var outer error
+	if p := tg.node.parent; p != nil && p.cancelled {
+		outer = p.cause
+	}
+	tg.node.unlink()
+	switch {
+	case len(tg.errs) > 0:
+		return &GroupError{Errs: tg.errs}
+	case outer != nil:
+		if isCancel(err) {
+			return err
+		}
+		return &CancelledError{Cause: outer}
+	case tg.byUser && isCancel(err):
+		return nil
+	}
+	return err
+}
+
+// fail cancels the group because of err, once.
+func (tg *TaskGroup) fail(err error) {
+	if !tg.failed {
+		tg.failed = true
+		tg.node.cancel(tg.owner.loop, err)
+	}
+}
+
+// Go starts fn as a task of the group. It returns an error if the group has
+// failed or finished, or fn is nil.
+func (tg *TaskGroup) Go(fn func(ctx context.Context) error, opts ...TaskOption) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	_, err := Spawn(tg, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) }, opts...)
+	return err
+}
+
+// Spawn starts fn as a task of the group and returns its handle,
+// asyncio's TaskGroup.create_task. Awaiting the handle is allowed but not
+// needed: the group waits for it, and collects its error. It returns an error
+// if the group has failed or finished, or fn is nil.
+func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...TaskOption) (*Task[T], error) {
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	if tg.ended {
+		return nil, fmt.Errorf("%w: the task group has finished", ErrInvalidState)
+	}
+	if tg.failed {
+		return nil, fmt.Errorf("%w: the task group is shutting down after an error", ErrInvalidState)
+	}
+	l := tg.owner.loop
+	t := newTask(l, &tg.node.ctx, "task", fn)
+	for _, o := range opts {
+		o(&t.taskBase)
+	}
+	tg.left++
+	t.onDone(func() { tg.taskDone(&t.taskBase) })
+	return t, nil
+}
+
+func (tg *TaskGroup) taskDone(t *taskBase) {
+	tg.left--
+	if t.err != nil && !isCancel(t.err) {
+		t.retrieved = true
+		tg.errs = append(tg.errs, t.err)
+		tg.fail(t.err)
+	}
+	if tg.left == 0 && tg.waiting {
+		tg.wake.notify()
+	}
+}
+
+// Start starts fn as a task of the group and waits until it calls started,
+// trio's nursery.start: for a task that must be ready (listening, connected)
+// before the caller goes on. If fn returns before it calls started, Start
+// returns fn's error (or an error saying it did not start), and that error
+// does not count against the group.
+//
+// Cancellation: if ctx is cancelled while Start waits, Start returns the
+// cancellation; the task goes on in the group.
+func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, started func()) error, opts ...TaskOption) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	ready := NewFuture[struct{}]()
+	err := tg.Go(func(ctx context.Context) error {
+		err := fn(ctx, func() { ready.SetResult(struct{}{}) })
+		if !ready.Done() {
+			if err == nil {
+				err = errNotStarted
+			}
+			ready.SetError(err)
+			return nil
+		}
+		return err
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	_, err = ready.Await(ctx)
+	return err
+}
+
+var errNotStarted = errors.New("aio: the task returned without calling started")
+
+// Cancel cancels the group: its tasks and its block. A nil cause means
+// context.Canceled. Cancelling a finished group does nothing.
+func (tg *TaskGroup) Cancel(cause error) {
+	if tg.ended {
+		return
+	}
+	tg.byUser = true
+	tg.node.cancel(tg.owner.loop, cause)
+}

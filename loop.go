@@ -1,0 +1,325 @@
+package aio
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"runtime"
+	"sync"
+
+	"github.com/aio-go/aio/internal/coro"
+)
+
+// Loop is an event loop: one logical thread that runs tasks one step at a
+// time, fires timers and runs callbacks. Run creates one and closes it at
+// the end; tasks reach theirs through their context. A Loop's state is
+// touched only by the loop's own thread (the goroutine that called Run and
+// the coroutines of its tasks, which never run in parallel with it); other
+// goroutines reach it through thread-safe submission only.
+type Loop struct {
+	clock  clock
+	pool   *coro.Pool
+	ready  ring[runnable]
+	timers timerHeap
+	inbox  inbox
+	rng    *rand.Rand // shuffles the ready order when seeded
+
+	current *taskBase // the task running now, nil between steps
+	root    node      // owner of tasks spawned without a group
+	live    int       // tasks not yet finished
+	// liveTasks lists them, newest first, for shutdown and reports.
+	liveTasks *taskBase
+	outside   int // outside work that may wake the loop (executor jobs)
+	closed    bool
+	debug     bool
+	// inCallback is set while a callback runs: calls that do not block
+	// accept being made from one.
+	inCallback bool
+	// callbackErrs are the panics of callbacks, for Run to report.
+	callbackErrs []error
+
+	// unretrieved holds finished tasks whose error nobody has retrieved
+	// yet; Run reports what is left of them at the end.
+	unretrieved map[*taskBase]struct{}
+}
+
+// runnable is an entry of the ready queue: a task to resume or a callback.
+type runnable interface {
+	run(l *Loop)
+}
+
+// Option configures Run.
+type Option func(*config)
+
+type config struct {
+	virtual bool
+	seed    *uint64
+	debug   bool
+	ctx     context.Context
+}
+
+// WithVirtualClock makes the loop read a virtual clock: it stands still while
+// tasks run and, when every task waits on timers alone, jumps to the next
+// deadline. An hour of timeouts runs in microseconds, and a program without
+// outside input prints the same thing on every run. Loop time starts at
+// 2000-01-01 00:00:00 UTC. Without this option the loop reads the machine's
+// monotonic clock.
+func WithVirtualClock() Option { return func(c *config) { c.virtual = true } }
+
+// WithSeed shuffles the order in which ready tasks run, reproducibly: the
+// same seed replays the same schedule. Use it to fuzz a program's schedule;
+// without it the ready queue is FIFO.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+
+// WithDebug turns on debug mode, as PYTHONASYNCIODEBUG does.
+func WithDebug() Option { return func(c *config) { c.debug = true } }
+
+// WithContext makes ctx the parent of the main task's context: its values are
+// visible to every task, and its cancellation cancels the main task (and so
+// everything the main task's context reaches), as a signal or an HTTP
+// request's end would.
+func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
+
+func newLoop(cfg *config) *Loop {
+	l := &Loop{
+		pool:        coro.NewPool(coro.DefaultSize),
+		unretrieved: make(map[*taskBase]struct{}),
+		debug:       cfg.debug,
+	}
+	if cfg.virtual {
+		l.clock = &virtualClock{}
+	} else {
+		l.clock = newRealClock()
+	}
+	if cfg.seed != nil {
+		l.rng = rand.New(rand.NewPCG(*cfg.seed, 0x9e3779b97f4a7c15))
+	}
+	l.inbox.wake = make(chan struct{}, 1)
+	l.root.loop = l
+	l.root.ctx.n = &l.root
+	l.root.ctx.parent = context.Background()
+	return l
+}
+
+// Run creates a loop, runs main as its first task and returns main's result
+// and error, like asyncio.run. It blocks until main has returned and the
+// loop has shut down.
+//
+// Shutdown follows asyncio.run: when main returns, every task still running
+// is cancelled and waited for. The errors of tasks that nobody retrieved
+// (by awaiting them, or through Result), other than cancellations, are not
+// dropped: Run returns them joined to main's error, each as a *TaskError.
+//
+// Run called from inside a task returns ErrNested without running main; a
+// nil main returns an error. A panic in main becomes a *PanicError.
+func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, error) {
+	var zero T
+	if main == nil {
+		return zero, errors.New("aio: Run with a nil function")
+	}
+	if insideTask() {
+		return zero, ErrNested
+	}
+	cfg := &config{}
+	for _, o := range opts {
+		o(cfg)
+	}
+	l := newLoop(cfg)
+	parent := context.Context(&l.root.ctx)
+	if cfg.ctx != nil {
+		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
+	}
+	t := newTask(l, parent, "main", main)
+	err := l.runUntil(func() bool { return t.state == done })
+	l.shutdown()
+	t.retrieved = true
+	delete(l.unretrieved, &t.taskBase)
+	errs := []error{err, t.err}
+	errs = append(errs, l.unretrievedErrors()...)
+	errs = append(errs, l.callbackErrs...)
+	l.close()
+	return t.result, errors.Join(errs...)
+}
+
+// mergeParent is the main task's parent when Run has an outside context:
+// the loop's root for the tree, the outside context for values and
+// cancellation.
+type mergeParent struct {
+	context.Context // the root's nodeCtx
+	outer           context.Context
+}
+
+func (m mergeParent) Value(key any) any {
+	if key == taskKey || key == nodeKey {
+		return m.Context.Value(key)
+	}
+	return m.outer.Value(key)
+}
+func (m mergeParent) Done() <-chan struct{} { return m.outer.Done() }
+func (m mergeParent) Err() error            { return m.outer.Err() }
+
+// runUntil runs the loop until stop reports true.
+func (l *Loop) runUntil(stop func() bool) error {
+	for !stop() {
+		l.inbox.drain()
+		if l.ready.len() == 0 {
+			if err := l.idle(); err != nil {
+				return err
+			}
+			l.inbox.drain()
+		}
+		now := l.clock.now()
+		for {
+			t, ok := l.timers.due(now)
+			if !ok {
+				break
+			}
+			t.f.fire(l)
+		}
+		for n := l.ready.len(); n > 0; n-- {
+			l.next(n).run(l)
+		}
+	}
+	return nil
+}
+
+// next pops the next runnable of a batch of n: the head, or on a seeded loop
+// a random one of the batch.
+func (l *Loop) next(n int) runnable {
+	if l.rng != nil && n > 1 {
+		j := l.rng.IntN(n)
+		a, b := l.ready.at(0), l.ready.at(j)
+		*a, *b = *b, *a
+	}
+	return l.ready.pop()
+}
+
+// idle waits until something can run: a timer is due, or an outside
+// goroutine submitted work.
+func (l *Loop) idle() error {
+	when, ok := l.timers.next()
+	if l.clock.virtual() {
+		if l.outside > 0 || !l.inbox.empty() {
+			// Outside work may still arrive: time stands still meanwhile.
+			<-l.inbox.wake
+			return nil
+		}
+		if !ok {
+			return ErrDeadlock
+		}
+		l.clock.wait(when, nil)
+		return nil
+	}
+	if !ok {
+		when = -1
+	}
+	l.clock.wait(when, l.inbox.wake)
+	return nil
+}
+
+// shutdown cancels every task that is still running and runs the loop until
+// they have all finished, as asyncio.run does at its end.
+func (l *Loop) shutdown() {
+	for l.live > 0 {
+		l.root.cancel(l, ErrLoopShutdown)
+		l.runUntil(func() bool { return l.live == 0 })
+	}
+}
+
+// ErrLoopShutdown is the cause with which Run cancels the tasks still
+// running when main returns.
+var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
+
+func (l *Loop) close() {
+	l.closed = true
+	l.pool.Drain()
+}
+
+// unretrievedErrors reports what finished tasks left behind.
+func (l *Loop) unretrievedErrors() []error {
+	var errs []error
+	for t := range l.unretrieved {
+		errs = append(errs, &TaskError{Task: t.name, Err: t.err})
+	}
+	clear(l.unretrieved)
+	return errs
+}
+
+// schedule appends r to the ready queue.
+func (l *Loop) schedule(r runnable) { l.ready.push(r) }
+
+// inbox carries work from other goroutines to the loop. A burst of posts
+// costs one wake-up: only the post that finds the inbox empty signals.
+type inbox struct {
+	mu    sync.Mutex
+	fns   []func()
+	spare []func()
+	wake  chan struct{}
+}
+
+func (b *inbox) post(fn func()) {
+	b.mu.Lock()
+	b.fns = append(b.fns, fn)
+	first := len(b.fns) == 1
+	b.mu.Unlock()
+	if first {
+		select {
+		case b.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (b *inbox) empty() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.fns) == 0
+}
+
+func (b *inbox) drain() {
+	b.mu.Lock()
+	fns := b.fns
+	if len(fns) == 0 {
+		b.mu.Unlock()
+		return
+	}
+	b.fns, b.spare = b.spare[:0], nil
+	b.mu.Unlock()
+	for i, fn := range fns {
+		fns[i] = nil
+		fn()
+	}
+	b.mu.Lock()
+	if b.spare == nil {
+		b.spare = fns[:0]
+	}
+	b.mu.Unlock()
+}
+
+// taskBodyName is the name of the function at the bottom of every task's
+// stack, which insideTask looks for.
+var taskBodyName = runtime.FuncForPC(reflect.ValueOf(runTaskBody).Pointer()).Name()
+
+// insideTask reports whether the caller runs inside a task of some loop, by
+// looking for the task runner on its stack. Run calls it once; it costs a
+// stack walk, not a goroutine-local lookup, which Go does not have.
+func insideTask() bool {
+	pcs := make([]uintptr, 64)
+	for skip := 2; ; skip += len(pcs) {
+		n := runtime.Callers(skip, pcs)
+		frames := runtime.CallersFrames(pcs[:n])
+		for {
+			f, more := frames.Next()
+			if f.Function == taskBodyName {
+				return true
+			}
+			if !more {
+				break
+			}
+		}
+		if n < len(pcs) {
+			return false
+		}
+	}
+}

@@ -1,0 +1,242 @@
+package aio
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// Cancellation is a tree of nodes, trio's cancel scopes in Go's clothes.
+// Every task and every scope (Timeout, Shield, a TaskGroup's body) is a node;
+// a task's node hangs under the node of the context it was created with.
+// Cancelling a node cancels its whole subtree, on the loop thread, and wakes
+// each task in it that is parked, which then looks at the context of its own
+// await: cancellation is level-triggered, so an await fails if and only if
+// its context is cancelled (a shielded await keeps waiting). A node created
+// under a cancelled node is born cancelled.
+//
+// Each node's context.Context (nodeCtx) is what users see. Making it a real
+// context.WithCancelCause for every task would cost allocations and a lock on
+// every spawn, and register each task in its parent's children map; instead
+// the standard library's cancelCtx is made lazily, when someone asks for
+// Done or the node is cancelled. Until then Err is one atomic load. The lazy
+// cancelCtx hangs under context.WithoutCancel(parent): it is cancelled only
+// by this tree, never by the standard library's propagation, so the tree is
+// the one source of truth and context.Cause reports the cause given here.
+
+// node is one scope of cancellation.
+type node struct {
+	loop   *Loop
+	parent *node
+	first  *node // children, in creation order
+	last   *node
+	prev   *node // siblings
+	next   *node
+
+	task      *taskBase // the task running in this node: itself, or a scope's owner
+	shield    bool      // ancestors' cancellation does not reach this node
+	cancelled bool
+	cause     error
+	ctx       nodeCtx
+	// bridge stops the context.AfterFunc that carries the cancellation of a
+	// foreign parent context into the tree, if there is one.
+	bridge func() bool
+}
+
+// Context keys: a nodeCtx answers them itself, so that every context derived
+// from a task's context leads back to the task and its node.
+type ctxKey int
+
+const (
+	taskKey ctxKey = iota
+	nodeKey
+)
+
+// nodeCtx is the context.Context of a node.
+type nodeCtx struct {
+	n      *node
+	parent context.Context // values and deadline come from here
+	inner  atomic.Pointer[innerCtx]
+	// deadline is 1 + the loop time of a scope's deadline, or 0 for none;
+	// only scopes set it. Read by Deadline from any goroutine.
+	deadline atomic.Int64
+}
+
+type innerCtx struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+// materialize returns the node's standard cancelCtx, making it on first use.
+// It may run on any goroutine (Done is called from anywhere).
+func (c *nodeCtx) materialize() *innerCtx {
+	if in := c.inner.Load(); in != nil {
+		return in
+	}
+	ctx, cancel := context.WithCancelCause(context.WithoutCancel(c.parent))
+	in := &innerCtx{ctx: ctx, cancel: cancel}
+	if c.inner.CompareAndSwap(nil, in) {
+		return in
+	}
+	cancel(nil)
+	return c.inner.Load()
+}
+
+func (c *nodeCtx) Deadline() (time.Time, bool) {
+	if c.n.shield {
+		return time.Time{}, false
+	}
+	if d := c.deadline.Load(); d > 0 {
+		return c.n.loop.clock.epoch().Add(time.Duration(d - 1)), true
+	}
+	return c.parent.Deadline()
+}
+
+func (c *nodeCtx) Done() <-chan struct{} { return c.materialize().ctx.Done() }
+
+func (c *nodeCtx) Err() error {
+	if in := c.inner.Load(); in != nil {
+		return in.ctx.Err()
+	}
+	return nil
+}
+
+func (c *nodeCtx) Value(key any) any {
+	switch key {
+	case taskKey:
+		return c.n.task
+	case nodeKey:
+		return c.n
+	}
+	if in := c.inner.Load(); in != nil {
+		return in.ctx.Value(key)
+	}
+	return c.parent.Value(key)
+}
+
+func (c *nodeCtx) String() string {
+	if t := c.n.task; t != nil {
+		return "aio.Context(task " + t.name + ")"
+	}
+	return "aio.Context"
+}
+
+// nodeOf returns the innermost node that ctx reaches, or nil.
+func nodeOf(ctx context.Context) *node {
+	if c, ok := ctx.(*nodeCtx); ok {
+		return c.n
+	}
+	n, _ := ctx.Value(nodeKey).(*node)
+	return n
+}
+
+// init links n under parent (which may be nil for a detached node) and
+// inherits parent's cancellation; ctx is the context n derives from.
+func (n *node) init(l *Loop, parent *node, ctx context.Context, task *taskBase) {
+	n.loop, n.task = l, task
+	n.ctx.n, n.ctx.parent = n, ctx
+	if parent != nil {
+		n.parent = parent
+		if parent.last == nil {
+			parent.first = n
+		} else {
+			parent.last.next = n
+			n.prev = parent.last
+		}
+		parent.last = n
+		if parent.cancelled && !n.shield {
+			n.cancel(l, parent.cause)
+		}
+	}
+	n.bridgeForeign(ctx, parent)
+}
+
+// bridgeForeign carries the cancellation of ctx into the tree when ctx can
+// be cancelled by something the tree does not know about: an outside
+// context, or a context.WithCancel derived from a task's context.
+func (n *node) bridgeForeign(ctx context.Context, parent *node) {
+	if n.cancelled || n.shield {
+		return
+	}
+	if _, ours := ctx.(*nodeCtx); ours {
+		return
+	}
+	done := ctx.Done()
+	if done == nil || (parent != nil && done == parent.ctx.Done()) {
+		return
+	}
+	l := n.loop
+	if ctx.Err() != nil {
+		n.cancel(l, context.Cause(ctx))
+		return
+	}
+	n.bridge = context.AfterFunc(ctx, func() {
+		l.inbox.post(func() {
+			if n.bridge != nil {
+				n.cancel(l, context.Cause(ctx))
+			}
+		})
+	})
+}
+
+// unlink removes n from its parent, handing its remaining children (tasks
+// that outlive the scope or task that created them) to the parent, so that
+// an outer cancellation still reaches them.
+func (n *node) unlink() {
+	if n.bridge != nil {
+		n.bridge()
+		n.bridge = nil
+	}
+	p := n.parent
+	if p == nil {
+		return
+	}
+	for c := n.first; c != nil; {
+		next := c.next
+		c.prev, c.next, c.parent = nil, nil, nil
+		if !c.shield {
+			c.parent = p
+			if p.last == nil {
+				p.first = c
+			} else {
+				p.last.next = c
+				c.prev = p.last
+			}
+			p.last = c
+		}
+		c = next
+	}
+	n.first, n.last = nil, nil
+	if n.prev == nil {
+		p.first = n.next
+	} else {
+		n.prev.next = n.next
+	}
+	if n.next == nil {
+		p.last = n.prev
+	} else {
+		n.next.prev = n.prev
+	}
+	n.parent, n.prev, n.next = nil, nil, nil
+}
+
+// cancel cancels n and its subtree with cause, and wakes the parked tasks in
+// it. Cancelling a cancelled node does nothing: the first cause stays.
+func (n *node) cancel(l *Loop, cause error) {
+	if n.cancelled {
+		return
+	}
+	if cause == nil {
+		cause = context.Canceled
+	}
+	n.cancelled, n.cause = true, cause
+	n.ctx.materialize().cancel(cause)
+	if t := n.task; t != nil {
+		t.cancelWake()
+	}
+	for c := n.first; c != nil; c = c.next {
+		if !c.shield {
+			c.cancel(l, cause)
+		}
+	}
+}

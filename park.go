@@ -1,0 +1,191 @@
+package aio
+
+import (
+	"context"
+	"time"
+)
+
+// Parking is the one blocking primitive of the kernel, trio's
+// wait_task_rescheduled: every await (a future, a task, a sleep, a lock)
+// registers the task with what it waits for and parks it. What it waits for
+// wakes it (wake); a cancellation of its subtree wakes it too (cancelWake),
+// and the parked task then looks at its own await's context: if that is
+// cancelled, it unregisters (abort) and fails; otherwise (a shielded await)
+// it parks again. A wake and a cancellation in the same step deliver the
+// wake: the result is never lost, and the next await sees the cancellation.
+
+// waitable is what a task parks on: abort unregisters a task that stops
+// waiting because its await was cancelled.
+type waitable interface {
+	abort(t *taskBase)
+}
+
+// wake makes a parked task ready with what it waited for.
+func (t *taskBase) wake() {
+	t.woken = true
+	if t.state == parked && !t.queued {
+		t.queued = true
+		t.loop.schedule(t)
+	}
+}
+
+// cancelWake makes a parked task ready to look at its cancellation.
+func (t *taskBase) cancelWake() {
+	if t.state == parked && !t.queued {
+		t.queued = true
+		t.loop.schedule(t)
+	}
+}
+
+// park suspends the running task t until it is woken, or until ctx is
+// cancelled; then it calls w.abort and returns a *CancelledError.
+func (t *taskBase) park(ctx context.Context, w waitable) error {
+	t.state, t.woken = parked, false
+	t.parkID++
+	stop := t.bridgeAwait(ctx)
+	for {
+		t.co.Suspend()
+		if t.woken {
+			break
+		}
+		if ctx.Err() != nil {
+			w.abort(t)
+			if stop != nil {
+				stop()
+			}
+			return cancelled(ctx)
+		}
+		t.state = parked
+	}
+	if stop != nil {
+		stop()
+	}
+	return nil
+}
+
+// bridgeAwait makes the cancellation of a foreign ctx (an outside context, or
+// a context.WithCancel of a task's context) wake the parked task. A context
+// whose cancellation comes through the tree needs nothing.
+func (t *taskBase) bridgeAwait(ctx context.Context) func() bool {
+	if _, ours := ctx.(*nodeCtx); ours {
+		return nil
+	}
+	done := ctx.Done()
+	if done == nil {
+		return nil
+	}
+	if n := nodeOf(ctx); n != nil && done == n.ctx.Done() {
+		return nil
+	}
+	l, id := t.loop, t.parkID
+	return context.AfterFunc(ctx, func() {
+		l.inbox.post(func() {
+			if t.parkID == id {
+				t.cancelWake()
+			}
+		})
+	})
+}
+
+// waitq is a FIFO of parked tasks, linked through the tasks themselves: a
+// task waits for one thing at a time, so waiting costs no allocation.
+type waitq struct {
+	head, tail *taskBase
+}
+
+func (q *waitq) empty() bool { return q.head == nil }
+
+func (q *waitq) add(t *taskBase) {
+	t.wq, t.wnext = q, nil
+	t.wprev = q.tail
+	if q.tail == nil {
+		q.head = t
+	} else {
+		q.tail.wnext = t
+	}
+	q.tail = t
+}
+
+func (q *waitq) remove(t *taskBase) {
+	if t.wq != q {
+		return
+	}
+	if t.wprev == nil {
+		q.head = t.wnext
+	} else {
+		t.wprev.wnext = t.wnext
+	}
+	if t.wnext == nil {
+		q.tail = t.wprev
+	} else {
+		t.wnext.wprev = t.wprev
+	}
+	t.wq, t.wprev, t.wnext = nil, nil, nil
+}
+
+func (q *waitq) abort(t *taskBase) { q.remove(t) }
+
+// wakeOne wakes the task that has waited longest; it reports false if none.
+func (q *waitq) wakeOne() bool {
+	t := q.head
+	if t == nil {
+		return false
+	}
+	q.remove(t)
+	t.wake()
+	return true
+}
+
+func (q *waitq) wakeAll() {
+	for q.wakeOne() {
+	}
+}
+
+// sleeping is a task parked on its own timer.
+type sleeping taskBase
+
+func (s *sleeping) abort(t *taskBase) { t.loop.timers.disarm(&t.timer) }
+
+// yielding is a task that gave way with Sleep(ctx, 0).
+type yielding struct{}
+
+func (yielding) abort(*taskBase) {}
+
+// Sleep suspends the calling task for d, asyncio.sleep. Sleep(ctx, 0) yields
+// to the other ready tasks and returns at the next step. With the virtual
+// clock, sleeping takes no real time.
+//
+// Cancellation: if ctx is cancelled before or during the sleep, Sleep returns
+// a *CancelledError at once. A negative d is an error.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	if d < 0 {
+		return errNegative
+	}
+	if ctx.Err() != nil {
+		return cancelled(ctx)
+	}
+	if d == 0 {
+		t.queued, t.woken = true, true
+		t.loop.schedule(t)
+		t.state = parked
+		t.co.Suspend()
+		return nil
+	}
+	l := t.loop
+	l.timers.arm(&t.timer, l.clock.now()+int64(d))
+	return t.park(ctx, (*sleeping)(t))
+}
+
+// Now returns the current time of the loop of ctx: the monotonic clock, or
+// the virtual clock's time. Without a loop it returns time.Now().
+func Now(ctx context.Context) time.Time {
+	if n := nodeOf(ctx); n != nil {
+		c := n.loop.clock
+		return c.epoch().Add(time.Duration(c.now()))
+	}
+	return time.Now()
+}

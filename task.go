@@ -1,0 +1,349 @@
+package aio
+
+import (
+	"context"
+	"errors"
+	"runtime/debug"
+
+	"github.com/aio-go/aio/internal/coro"
+)
+
+// taskState is where a task is in its life.
+type taskState uint8
+
+const (
+	pending taskState = iota // created, its first step not run yet
+	running                  // its step is running
+	parked                   // suspended in an await
+	done                     // finished
+)
+
+// taskBase is the part of a task that does not depend on its result type:
+// what the loop schedules, parks and wakes.
+type taskBase struct {
+	node  node // the task's cancellation node; its ctx is the task's context
+	loop  *Loop
+	co    *coro.Coro
+	body  taskBody // the *Task[T] that embeds this
+	name  string
+	state taskState
+
+	queued bool // in the ready queue
+	woken  bool // what the current park waited for has happened
+	parkID uint64
+	timer  timer // for Sleep
+
+	waiters waitq     // tasks awaiting this one
+	wq      *waitq    // the queue this task waits in, if any
+	wprev   *taskBase // links in wq
+	wnext   *taskBase
+
+	livePrev, liveNext *taskBase // links in the loop's list of live tasks
+
+	err       error
+	retrieved bool // someone has read err
+	callbacks []func()
+}
+
+// taskBody is the typed side of a task.
+type taskBody interface {
+	coro.Body
+	call()
+	AnyTask
+}
+
+// Task is a coroutine function running on the loop, asyncio's Task: it runs
+// concurrently with other tasks, one step at a time, and holds its result
+// once it has returned. Create one with CreateTask. All its methods must be
+// called on the loop's thread (from a task, or a callback of the loop).
+type Task[T any] struct {
+	taskBase
+	fn     func(context.Context) (T, error)
+	result T
+}
+
+// AnyTask is what every *Task[T] has, whatever T: the view of a task that
+// CurrentTask returns and that waiting functions accept.
+type AnyTask interface {
+	Name() string
+	Done() bool
+	Cancel(cause error) bool
+	Cancelled() bool
+	Err() error
+	base() *taskBase
+}
+
+// TaskOption configures CreateTask.
+type TaskOption func(*taskBase)
+
+// WithName names the task; names appear in errors and debug reports. The
+// default is "task".
+func WithName(name string) TaskOption { return func(t *taskBase) { t.name = name } }
+
+// CreateTask starts fn as a new task on the loop of ctx and returns its
+// handle, asyncio.create_task. fn runs from the next step of the loop on, with
+// a context derived from ctx: it carries ctx's values, and it is cancelled
+// when ctx is (when the task that owns ctx is cancelled, or a scope of ctx
+// ends), or when the task is cancelled on its own.
+//
+// The task belongs to the loop: if it is still running when Run's main
+// function returns, Run cancels it and waits for it; an error that nobody
+// retrieves is reported by Run. To bound a task's life by a block of code,
+// prefer a TaskGroup.
+//
+// CreateTask may be called from any task or callback of the loop. It fails
+// with ErrNoTask, ErrWrongTask or ErrLoopClosed when ctx does not belong to a
+// loop that is running a step on the caller's thread; fn == nil is an error.
+func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error), opts ...TaskOption) (*Task[T], error) {
+	l, err := onLoop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	t := newTask(l, ctx, "task", fn)
+	for _, o := range opts {
+		o(&t.taskBase)
+	}
+	return t, nil
+}
+
+var errNilFunc = errors.New("aio: nil coroutine function")
+
+// Go starts fn as a task owned by the loop, without a handle: a
+// fire-and-forget task whose error, if nobody can retrieve it, Run reports.
+// It is CreateTask for functions that return only an error.
+func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	_, err := CreateTask(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) }, opts...)
+	return err
+}
+
+func newTask[T any](l *Loop, ctx context.Context, name string, fn func(context.Context) (T, error)) *Task[T] {
+	t := &Task[T]{fn: fn}
+	b := &t.taskBase
+	b.loop, b.body, b.name = l, t, name
+	b.timer.f = b
+	parent := nodeOf(ctx)
+	if parent == nil || parent.loop != l || (parent.parent == nil && parent != &l.root) {
+		// No node, another loop's, or a detached one (a shield, a scope
+		// that has ended): the task still belongs to the loop.
+		parent = &l.root
+	}
+	b.node.init(l, parent, ctx, b)
+	l.live++
+	if l.liveTasks != nil {
+		l.liveTasks.livePrev = b
+		b.liveNext = l.liveTasks
+	}
+	l.liveTasks = b
+	b.queued = true
+	l.schedule(b)
+	return t
+}
+
+// Run is the task's body on its coroutine.
+func (t *Task[T]) Run(*coro.Coro) { runTaskBody(t) }
+
+func (t *Task[T]) call() { t.result, t.err = t.fn(&t.node.ctx) }
+
+// runTaskBody runs a task's function and turns a panic into a *PanicError
+// with the task's stack. It is also the frame by which Run recognises that it
+// is called from inside a task, so it must not be inlined.
+//
+//go:noinline
+func runTaskBody(b taskBody) {
+	defer func() {
+		if r := recover(); r != nil {
+			t := b.base()
+			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.name}
+		}
+	}()
+	b.call()
+}
+
+// run is one step of the task, called by the loop.
+func (t *taskBase) run(l *Loop) {
+	t.queued = false
+	if t.state == done {
+		return
+	}
+	if t.co == nil {
+		if t.node.cancelled {
+			// Cancelled before its first step: the function never runs,
+			// as a coroutine thrown into before it started.
+			t.err = &CancelledError{Cause: t.node.cause}
+			l.finish(t)
+			return
+		}
+		t.co = l.pool.Get(t.body)
+	}
+	t.state = running
+	l.current = t
+	ended := t.co.Resume()
+	l.current = nil
+	if ended {
+		if p := t.co.End(); p != nil {
+			panic(p) // runTaskBody recovers everything; this is a bug
+		}
+		t.co = nil
+		l.finish(t)
+	}
+}
+
+// finish records the end of t: wakes its waiters, runs its callbacks and
+// keeps an error nobody will see for Run to report.
+func (l *Loop) finish(t *taskBase) {
+	t.state = done
+	l.live--
+	if t.livePrev != nil {
+		t.livePrev.liveNext = t.liveNext
+	} else {
+		l.liveTasks = t.liveNext
+	}
+	if t.liveNext != nil {
+		t.liveNext.livePrev = t.livePrev
+	}
+	t.livePrev, t.liveNext = nil, nil
+	t.node.unlink()
+	if !t.waiters.empty() {
+		t.retrieved = true
+		t.waiters.wakeAll()
+	}
+	for _, cb := range t.callbacks {
+		cb()
+	}
+	t.callbacks = nil
+	if t.err != nil && !t.retrieved && !errors.Is(t.err, ErrCancelled) {
+		l.unretrieved[t] = struct{}{}
+	}
+}
+
+// fire wakes a task whose sleep is over.
+func (t *taskBase) fire(*Loop) { t.wake() }
+
+// Name returns the task's name.
+func (t *taskBase) Name() string { return t.name }
+
+// Done reports whether the task has finished: returned, failed, panicked or
+// been cancelled.
+func (t *taskBase) Done() bool { return t.state == done }
+
+// Cancel asks the task to stop, asyncio's Task.cancel: the task's context is
+// cancelled with cause (visible through context.Cause), so the await it is
+// parked in, and every later await in that context, fails with a
+// *CancelledError holding cause. A task cancelled before its first step never
+// runs. What the task does then is up to it: it usually returns the error, so
+// that awaiting it gives the cancellation; it may clean up first, awaiting
+// under Shield. Cancel returns false if the task had finished, true
+// otherwise; a second Cancel keeps the first cause. A nil cause means
+// context.Canceled.
+func (t *taskBase) Cancel(cause error) bool {
+	if t.state == done {
+		return false
+	}
+	t.node.cancel(t.loop, cause)
+	return true
+}
+
+// Cancelled reports whether the task finished with a cancellation: it was
+// cancelled and returned the error, or returned a cancellation of its own.
+func (t *taskBase) Cancelled() bool {
+	return t.state == done && errors.Is(t.err, ErrCancelled)
+}
+
+// Err returns the task's error once it has finished (nil on success), and
+// ErrInvalidState before. Reading it counts as retrieving it.
+func (t *taskBase) Err() error {
+	if t.state != done {
+		return ErrInvalidState
+	}
+	t.retrieved = true
+	delete(t.loop.unretrieved, t)
+	return t.err
+}
+
+func (t *taskBase) base() *taskBase { return t }
+
+// Result returns the task's result and error once it has finished, and
+// ErrInvalidState before (asyncio's InvalidStateError). Reading it counts as
+// retrieving the error.
+func (t *Task[T]) Result() (T, error) {
+	if t.state != done {
+		var zero T
+		return zero, ErrInvalidState
+	}
+	return t.result, t.Err()
+}
+
+// Await waits until the task has finished and returns its result and error.
+// If the task has finished already, Await returns at once, without a switch.
+//
+// Cancellation: if ctx is cancelled while waiting, Await returns a
+// *CancelledError and the task goes on running: unlike asyncio, awaiting a
+// task does not make it share the awaiter's cancellation (so asyncio.shield
+// is not needed to protect it). A task awaiting itself gets ErrAwaitSelf.
+func (t *Task[T]) Await(ctx context.Context) (T, error) {
+	var zero T
+	if t.state != done {
+		cur, err := current(ctx)
+		if err != nil {
+			return zero, err
+		}
+		if cur == &t.taskBase {
+			return zero, ErrAwaitSelf
+		}
+		if err := ctx.Err(); err != nil {
+			return zero, cancelled(ctx)
+		}
+		t.waiters.add(cur)
+		if err := cur.park(ctx, &t.waiters); err != nil {
+			return zero, err
+		}
+	}
+	return t.Result()
+}
+
+// AddDoneCallback arranges for fn to be called when the task finishes, on the
+// loop's thread, in the order the callbacks were added; if it has finished,
+// fn is called at once. fn must not block.
+func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) {
+	if t.state == done {
+		fn(t)
+		return
+	}
+	t.callbacks = append(t.callbacks, func() { fn(t) })
+}
+
+// CurrentTask returns the task whose context ctx is, if it is running now,
+// and nil otherwise, asyncio.current_task.
+func CurrentTask(ctx context.Context) AnyTask {
+	t, err := current(ctx)
+	if err != nil {
+		return nil
+	}
+	return t.body
+}
+
+// current returns the task of ctx if it is the one running now.
+func current(ctx context.Context) (*taskBase, error) {
+	var t *taskBase
+	if c, ok := ctx.(*nodeCtx); ok {
+		t = c.n.task
+	} else if ctx != nil {
+		t, _ = ctx.Value(taskKey).(*taskBase)
+	}
+	if t == nil {
+		return nil, ErrNoTask
+	}
+	if l := t.loop; l.current != t {
+		if l.closed {
+			return nil, ErrLoopClosed
+		}
+		return nil, ErrWrongTask
+	}
+	return t, nil
+}
