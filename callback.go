@@ -41,14 +41,22 @@ func (h *Handle) run(l *Loop) {
 		return
 	}
 	h.ran = true
+	l.callback(h.fn)
+}
+
+// callback runs fn as a callback of the loop: calls that do not block may be
+// made from it, and a panic in it is kept for Run to report instead of
+// taking the loop down.
+func (l *Loop) callback(fn func()) {
+	was := l.inCallback
 	l.inCallback = true
 	defer func() {
-		l.inCallback = false
+		l.inCallback = was
 		if r := recover(); r != nil {
 			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
 		}
 	}()
-	h.fn()
+	fn()
 }
 
 // CallSoon arranges for fn to run on the loop of ctx at the next step, after

@@ -31,8 +31,11 @@ type Loop struct {
 	// liveTasks lists them, newest first, for shutdown and reports.
 	liveTasks *taskBase
 	outside   int // outside work that may wake the loop (executor jobs)
-	closed    bool
-	debug     bool
+	// bridges counts the outside contexts whose cancellation may wake the
+	// loop (context.AfterFunc registrations).
+	bridges int
+	closed  bool
+	debug   bool
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -132,7 +135,9 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	}
 	t := newTask(l, parent, "main", main)
 	err := l.runUntil(func() bool { return t.state == done })
-	l.shutdown()
+	if serr := l.shutdown(); err == nil {
+		err = serr
+	}
 	t.retrieved = true
 	delete(l.unretrieved, &t.taskBase)
 	errs := []error{err, t.err}
@@ -200,15 +205,18 @@ func (l *Loop) next(n int) runnable {
 func (l *Loop) idle() error {
 	when, ok := l.timers.next()
 	if l.clock.virtual() {
-		if l.outside > 0 || !l.inbox.empty() {
-			// Outside work may still arrive: time stands still meanwhile.
+		switch {
+		case l.outside > 0 || !l.inbox.empty():
+			// Outside work will arrive: time stands still meanwhile.
 			<-l.inbox.wake
-			return nil
-		}
-		if !ok {
+		case ok:
+			l.clock.wait(when, nil)
+		case l.bridges > 0:
+			// Only an outside context can still wake a task.
+			<-l.inbox.wake
+		default:
 			return ErrDeadlock
 		}
-		l.clock.wait(when, nil)
 		return nil
 	}
 	if !ok {
@@ -219,12 +227,30 @@ func (l *Loop) idle() error {
 }
 
 // shutdown cancels every task that is still running and runs the loop until
-// they have all finished, as asyncio.run does at its end.
-func (l *Loop) shutdown() {
-	for l.live > 0 {
-		l.root.cancel(l, ErrLoopShutdown)
-		l.runUntil(func() bool { return l.live == 0 })
+// they have all finished, as asyncio.run does at its end. On the virtual
+// clock, tasks that can never finish (they wait, shielded, for something
+// nobody will do) are unwound by force, their deferred calls run, and the
+// deadlock is reported.
+func (l *Loop) shutdown() error {
+	l.root.cancel(l, ErrLoopShutdown)
+	err := l.runUntil(func() bool { return l.live == 0 })
+	if err == nil {
+		return nil
 	}
+	for l.liveTasks != nil {
+		t := l.liveTasks
+		if t.co != nil {
+			if p := t.co.Kill(); p != nil && t.err == nil {
+				t.err = &PanicError{Value: p, Task: t.name}
+			}
+			t.co = nil
+		}
+		if t.err == nil {
+			t.err = err
+		}
+		l.finish(t)
+	}
+	return err
 }
 
 // ErrLoopShutdown is the cause with which Run cancels the tasks still

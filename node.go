@@ -170,6 +170,7 @@ func (n *node) bridgeForeign(ctx context.Context, parent *node) {
 		n.cancel(l, context.Cause(ctx))
 		return
 	}
+	l.bridges++
 	n.bridge = context.AfterFunc(ctx, func() {
 		l.inbox.post(func() {
 			if n.bridge != nil {
@@ -186,6 +187,7 @@ func (n *node) unlink() {
 	if n.bridge != nil {
 		n.bridge()
 		n.bridge = nil
+		n.loop.bridges--
 	}
 	p := n.parent
 	if p == nil {

@@ -78,13 +78,18 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() bool {
 		return nil
 	}
 	l, id := t.loop, t.parkID
-	return context.AfterFunc(ctx, func() {
+	l.bridges++
+	stop := context.AfterFunc(ctx, func() {
 		l.inbox.post(func() {
 			if t.parkID == id {
 				t.cancelWake()
 			}
 		})
 	})
+	return func() bool {
+		l.bridges--
+		return stop()
+	}
 }
 
 // waitq is a FIFO of parked tasks, linked through the tasks themselves: a

@@ -67,3 +67,23 @@ func TestVirtualClockRunsAnHourInNoTime(t *testing.T) {
 		t.Fatalf("err=%v elapsed=%v, want an hour exactly", err, elapsed)
 	}
 }
+
+func TestDeadlockOnTheVirtualClockIsReportedAndNothingLeaks(t *testing.T) {
+	var unwound bool
+	_, err := aio.Run(func(ctx context.Context) (int, error) {
+		aio.Go(ctx, func(ctx context.Context) error {
+			defer func() { unwound = true }()
+			// Shielded: shutdown's cancellation cannot end this wait.
+			_, err := aio.NewFuture[int]().Await(aio.Shield(ctx))
+			return err
+		})
+		_, err := aio.NewFuture[int]().Await(ctx)
+		return 0, err
+	}, aio.WithVirtualClock())
+	if !errors.Is(err, aio.ErrDeadlock) {
+		t.Fatalf("Run error = %v, want ErrDeadlock", err)
+	}
+	if !unwound {
+		t.Fatal("the task that could never finish was not unwound")
+	}
+}

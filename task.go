@@ -158,6 +158,9 @@ func (t *Task[T]) call() { t.result, t.err = t.fn(&t.node.ctx) }
 func runTaskBody(b taskBody) {
 	defer func() {
 		if r := recover(); r != nil {
+			if r == coro.Killed {
+				panic(r) // the loop is unwinding a task it cannot finish
+			}
 			t := b.base()
 			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.name}
 		}
@@ -214,7 +217,7 @@ func (l *Loop) finish(t *taskBase) {
 		t.waiters.wakeAll()
 	}
 	for _, cb := range t.callbacks {
-		cb()
+		l.callback(cb)
 	}
 	t.callbacks = nil
 	if t.err != nil && !t.retrieved && !errors.Is(t.err, ErrCancelled) {

@@ -1,0 +1,289 @@
+package aio_test
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/aio-go/aio"
+)
+
+// Each benchmark runs inside one aio.Run; b.Loop's iterations are the
+// measured operation. Its raw-Go baseline follows it.
+
+func run(b *testing.B, main func(ctx context.Context) error) {
+	b.Helper()
+	b.ReportAllocs()
+	if _, err := aio.Run(func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, main(ctx)
+	}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkSleep0 is one Sleep(ctx, 0) step of a task: it yields to the
+// loop, which resumes it.
+func BenchmarkSleep0(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			if err := aio.Sleep(ctx, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkPullBaseline is one round trip of a raw iter.Pull, the switch a
+// step is built on.
+func BenchmarkPullBaseline(b *testing.B) {
+	next, stop := iter.Pull(func(yield func(int) bool) {
+		for n := 0; yield(n); n++ {
+		}
+	})
+	defer stop()
+	b.ReportAllocs()
+	for b.Loop() {
+		next()
+	}
+}
+
+func immediate(context.Context) (int, error) { return 1, nil }
+
+// BenchmarkSpawn creates a task that returns at once and awaits it.
+func BenchmarkSpawn(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			t, err := aio.CreateTask(ctx, immediate)
+			if err != nil {
+				return err
+			}
+			if _, err := t.Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkGoWaitGroupBaseline starts a goroutine that returns at once and
+// waits for it.
+func BenchmarkGoWaitGroupBaseline(b *testing.B) {
+	b.ReportAllocs()
+	var wg sync.WaitGroup
+	for b.Loop() {
+		wg.Add(1)
+		go func() { wg.Done() }()
+		wg.Wait()
+	}
+}
+
+// BenchmarkFuturePingPong is one hop of a token between two tasks through
+// futures: each side sets the other's future and awaits a new one of its own.
+func BenchmarkFuturePingPong(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		toB := aio.NewFuture[int]()
+		var toA *aio.Future[int]
+		stop := -1
+		partner, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			for {
+				v, err := toB.Await(ctx)
+				if err != nil || v == stop {
+					return 0, err
+				}
+				toB = aio.NewFuture[int]()
+				toA.SetResult(v + 1)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		i := 0
+		for b.Loop() {
+			// One iteration is one hop: A's token goes to B on even
+			// iterations, B's answer comes back on odd ones.
+			if i%2 == 0 {
+				toA = aio.NewFuture[int]()
+				toB.SetResult(i)
+			} else if _, err := toA.Await(ctx); err != nil {
+				return err
+			}
+			i++
+		}
+		if i%2 == 1 {
+			toA.Await(ctx)
+		}
+		toB.SetResult(stop)
+		_, err = partner.Await(ctx)
+		return err
+	})
+}
+
+// BenchmarkChanPingPongBaseline is one hop of a token between two
+// goroutines through unbuffered channels.
+func BenchmarkChanPingPongBaseline(b *testing.B) {
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v + 1
+		}
+		close(pong)
+	}()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%2 == 0 {
+			ping <- i
+		} else {
+			<-pong
+		}
+		i++
+	}
+	if i%2 == 1 {
+		<-pong
+	}
+	close(ping)
+	<-pong
+}
+
+// asyncTree is pyperformance's async_tree: a tree of depth levels, each node
+// gathering branches children, the leaves returning at once (variant
+// "none"). With depth 6 and 6 branches it has 46,656 leaves.
+func asyncTree(ctx context.Context, depth, branches int, group bool) error {
+	if depth == 0 {
+		return nil
+	}
+	if group {
+		return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+			for range branches {
+				if err := tg.Go(func(ctx context.Context) error {
+					return asyncTree(ctx, depth-1, branches, group)
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	fns := make([]func(context.Context) (struct{}, error), branches)
+	for i := range fns {
+		fns[i] = func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, asyncTree(ctx, depth-1, branches, group)
+		}
+	}
+	_, err := aio.Gather(ctx, fns...)
+	return err
+}
+
+func BenchmarkAsyncTreeGather(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func BenchmarkAsyncTreeTaskGroup(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// goTree is async_tree as a Go programmer would write it with goroutines and
+// a WaitGroup per node.
+func goTree(depth, branches int) {
+	if depth == 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	for range branches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			goTree(depth-1, branches)
+		}()
+	}
+	wg.Wait()
+}
+
+func BenchmarkAsyncTreeGoBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		goTree(6, 6)
+	}
+}
+
+// BenchmarkParkedTasks parks a million tasks on one future, sets it, and
+// reports the memory each parked task held (heap and stacks).
+func BenchmarkParkedTasks(b *testing.B) {
+	const n = 1_000_000
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			f := aio.NewFuture[int]()
+			var before, during runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			ts := make([]*aio.Task[int], n)
+			for i := range ts {
+				t, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) { return f.Await(ctx) })
+				if err != nil {
+					return err
+				}
+				ts[i] = t
+			}
+			if err := aio.Sleep(ctx, 0); err != nil { // let them all park
+				return err
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&during)
+			used := (during.HeapInuse + during.StackInuse) - (before.HeapInuse + before.StackInuse)
+			b.ReportMetric(float64(used)/n, "B/task")
+			f.SetResult(1)
+			for _, t := range ts {
+				if v, err := t.Await(ctx); v != 1 || err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkParkedGoroutinesBaseline parks a million goroutines on one
+// channel and reports the memory each held.
+func BenchmarkParkedGoroutinesBaseline(b *testing.B) {
+	const n = 1_000_000
+	for b.Loop() {
+		var before, during runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ch := make(chan struct{})
+		var parked, wg sync.WaitGroup
+		parked.Add(n)
+		wg.Add(n)
+		for range n {
+			go func() {
+				parked.Done()
+				<-ch
+				wg.Done()
+			}()
+		}
+		parked.Wait()
+		runtime.GC()
+		runtime.ReadMemStats(&during)
+		used := (during.HeapInuse + during.StackInuse) - (before.HeapInuse + before.StackInuse)
+		b.ReportMetric(float64(used)/n, "B/goroutine")
+		close(ch)
+		wg.Wait()
+	}
+}
