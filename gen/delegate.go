@@ -12,15 +12,23 @@ import "errors"
 // body is resumed only when the delegate ends. Only the innermost generator
 // switches.
 //
-// Calls still nest one level per generator, so an unowned generator (one
-// that no other generator delegates to: the one the caller holds) also
-// caches the chain below it in path and sends straight to the innermost
-// delegate. When that delegate ends, its parent is resumed through
-// resumeWith, and the cache is rebuilt at the next send. The cache can only
-// go stale if somebody resumes a delegate behind its owner's back; a stale
-// entry is then a finished generator whose parent no longer delegates to it,
-// which sendDeep detects before it acts on the end, falling back to the
-// chain. Throw and Close always walk the chain, as PEP 380 describes.
+// Calls still nest one level per generator, so the generator the caller
+// holds (the root of the chain) caches the chain below it in path and sends
+// straight to the innermost delegate. When that delegate ends, its parent is
+// resumed through resumeWith, and so on up.
+//
+// The generators of a chain share a chainInfo: the root's status, so that a
+// member reports ErrRunning while the chain runs, as every frame of a Python
+// delegation chain is executing; and a generation number, bumped whenever a
+// member starts or ends a delegation, so that a cache built before a change
+// (say, a member resumed behind its owner's back) is rebuilt instead of
+// being trusted. Throw and Close always walk the chain, as PEP 380 describes.
+
+// chainInfo is shared by the generators of a delegation chain.
+type chainInfo struct {
+	root *status // the status of the generator the caller holds
+	gen  uint64  // bumped on every change of delegation in the chain
+}
 
 // delegate is what a generator can delegate to: another Generator, or an
 // adapter for a hand-written value with generator methods.
@@ -29,7 +37,10 @@ type delegate[Y, S any] interface {
 	throw(err error) (Y, error, any)
 	close() (error, any)
 	kill() any
-	own(bool)
+	// adopt makes the delegate and its own delegates members of c; nil
+	// releases it (its own delegates, if it has any, then form a chain of
+	// their own under it).
+	adopt(c *chainInfo)
 	// sub is the delegate's own delegate, or nil.
 	sub() delegate[Y, S]
 	// resumeWith ends the delegate's delegation with its sub's end and
@@ -42,12 +53,11 @@ func (s *state[Y, S, R]) forward(d delegate[Y, S], o op, v S, err error) (Y, err
 	if o == opSend && !s.owned.Load() {
 		return s.sendDeep(v)
 	}
-	return s.chain(d, o, v, err)
+	return s.walk(d, o, v, err)
 }
 
-// chain passes a resume to d, which passes it to its own delegate, and so on.
-func (s *state[Y, S, R]) chain(d delegate[Y, S], o op, v S, err error) (Y, error, any) {
-	s.dropPath()
+// walk passes a resume to d, which passes it to its own delegate, and so on.
+func (s *state[Y, S, R]) walk(d delegate[Y, S], o op, v S, err error) (Y, error, any) {
 	s.y.status = running
 	var (
 		y Y
@@ -81,45 +91,32 @@ func (s *state[Y, S, R]) sendDeep(v S) (Y, error, any) {
 		s.path = new([]delegate[Y, S])
 	}
 	path := *s.path
-	if len(path) == 0 {
+	if len(path) == 0 || s.pathGen != s.chain.gen {
+		// The array may still be in use by a sendDeep further up the
+		// stack (a delegation cycle): overwrite it only here, where s
+		// cannot be running already.
+		n := len(path)
+		path = path[:0]
 		for d := s.y.deleg; d != nil; d = d.sub() {
 			path = append(path, d)
 		}
-		*s.path = path
+		clear(path[len(path):max(n, len(path))])
+		*s.path, s.pathGen = path, s.chain.gen
 	}
 	s.y.status = running
 	i := len(path) - 1
 	y, e, p := path[i].step(opSend, v, nil)
-	if e == nil && p == nil {
-		s.y.status = suspended
-		return y, nil, nil
-	}
-	// Some level will run its body, which may change the chain: the cache
-	// is rebuilt at the next send.
-	defer s.dropPath()
-	for ; i > 0; i-- {
-		parent := path[i-1]
-		if parent.sub() != path[i] {
-			return s.chain(s.y.deleg, opSend, v, nil)
+	for ; e != nil || p != nil; i-- {
+		// path[i] ended: resume its parent with the end. The generation
+		// was checked before the send; the end of path[i] has bumped it,
+		// and the cache is rebuilt at the next send.
+		if i == 0 {
+			return s.resumeWith(e, p)
 		}
-		y, e, p = parent.resumeWith(e, p)
-		if e == nil && p == nil {
-			s.y.status = suspended
-			return y, nil, nil
-		}
+		y, e, p = path[i-1].resumeWith(e, p)
 	}
-	if s.y.deleg != path[0] {
-		return s.chain(s.y.deleg, opSend, v, nil)
-	}
-	return s.resumeWith(e, p)
-}
-
-// dropPath empties the cache, keeping its memory.
-func (s *state[Y, S, R]) dropPath() {
-	if s.path != nil {
-		clear(*s.path)
-		*s.path = (*s.path)[:0]
-	}
+	s.y.status = suspended
+	return y, nil, nil
 }
 
 // resumeWith hands a delegate's end to YieldFrom in the body and resumes it.
@@ -130,9 +127,19 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	return s.afterResume(s.y.co.Resume())
 }
 
+// startDelegation makes d a member of this generator's chain.
+func (s *state[Y, S, R]) startDelegation(d delegate[Y, S]) {
+	if s.chain == nil {
+		s.chain = &chainInfo{root: &s.y.status}
+	}
+	s.chain.gen++
+	d.adopt(s.chain)
+}
+
 // endDelegation hands the delegate's end to YieldFrom in the body.
 func (s *state[Y, S, R]) endDelegation(err error, p any) {
-	s.y.deleg.own(false)
+	s.chain.gen++
+	s.y.deleg.adopt(nil)
 	s.y.deleg = nil
 	if p != nil {
 		err = &delegatePanic{p}
@@ -140,11 +147,11 @@ func (s *state[Y, S, R]) endDelegation(err error, p any) {
 	s.y.inErr = err
 }
 
-// delegatePanic carries a delegate's panic to YieldFrom, which raises it in
-// the delegating body. It never leaves the package.
-type delegatePanic struct{ value any }
-
-func (*delegatePanic) Error() string { return "gen: delegate panicked" }
+// busy reports that the chain this generator belongs to is running, so that
+// resuming it from outside must fail with ErrRunning.
+func (s *state[Y, S, R]) busy() bool {
+	return s.chain != nil && *s.chain.root == running
+}
 
 // The Generator's side of delegation: a delegating generator drives its
 // delegate through the same step as a caller would.
@@ -162,9 +169,32 @@ func (g *Generator[Y, S, R]) close() (error, any) { return g.s.close() }
 func (g *Generator[Y, S, R]) kill() any           { return g.s.kill() }
 func (g *Generator[Y, S, R]) sub() delegate[Y, S] { return g.s.y.deleg }
 
-func (g *Generator[Y, S, R]) own(b bool) {
-	g.s.dropPath()
-	g.s.owned.Store(b)
+func (g *Generator[Y, S, R]) adopt(c *chainInfo) {
+	s := g.s
+	if c == nil {
+		s.owned.Store(false)
+		s.chain = nil
+		if s.y.deleg != nil {
+			// Left behind while delegating (it ignored a Close): it
+			// becomes the root of what is below it.
+			s.chain = &chainInfo{root: &s.y.status}
+			s.y.deleg.adopt(s.chain)
+		}
+		if s.y.status == suspended {
+			// Left suspended: nobody holds it but its old owner's
+			// handle, so it must be finalized on its own.
+			g.arm()
+		}
+		return
+	}
+	if s.chain == c {
+		return // a member already: the chain loops back (a delegation cycle)
+	}
+	s.owned.Store(true)
+	s.chain = c
+	if s.y.deleg != nil {
+		s.y.deleg.adopt(c)
+	}
 }
 
 func (g *Generator[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
@@ -222,9 +252,15 @@ func (d *iterDelegate[Y, S]) kill() any {
 	return p
 }
 
-func (d *iterDelegate[Y, S]) own(bool)            {}
+func (d *iterDelegate[Y, S]) adopt(*chainInfo)    {}
 func (d *iterDelegate[Y, S]) sub() delegate[Y, S] { return nil }
 
 func (d *iterDelegate[Y, S]) resumeWith(error, any) (Y, error, any) {
 	panic("gen: internal error: resumeWith on a hand-written iterator")
 }
+
+// delegatePanic carries a delegate's panic to YieldFrom, which raises it in
+// the delegating body. It never leaves the package.
+type delegatePanic struct{ value any }
+
+func (*delegatePanic) Error() string { return "gen: delegate panicked" }

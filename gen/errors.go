@@ -38,6 +38,10 @@ var ErrNonZeroStart = errors.New("gen: can't send a non-zero value to a just-sta
 // ErrNotDone is Result's error before the generator has finished.
 var ErrNotDone = errors.New("gen: generator has not finished")
 
+// ErrPanicked is Result's error for a generator whose body panicked (the
+// panic itself came out of the resume that ran it).
+var ErrPanicked = errors.New("gen: the generator's body panicked")
+
 // ErrNilThrow is Throw's error when given a nil error; the generator is left
 // as it was.
 var ErrNilThrow = errors.New("gen: Throw of a nil error")

@@ -107,6 +107,7 @@ func ExampleGenerator_Send() {
 	fmt.Println(s)
 	_, err := g.Send(1) // Send on an unstarted generator needs the zero value
 	fmt.Println(err)
+	g.Close()
 	_, err = gen.New(running).Send(1)
 	fmt.Println(err)
 	// Output:

@@ -29,9 +29,6 @@ const (
 	opThrow           // an error
 )
 
-// errPanicked is Result's error for a generator whose body panicked.
-var errPanicked = errors.New("gen: the generator's body panicked")
-
 // Generator is a Python generator: a body that yields values of type Y,
 // receives a value of type S at each resume, and finishes with a result of
 // type R and an error. Create one with New. A Generator is not safe for use by
@@ -45,13 +42,15 @@ type Generator[Y, S, R any] struct {
 // become unreachable (and be finalized) while the body's goroutine still
 // refers to the state.
 type state[Y, S, R any] struct {
-	y     Yielder[Y, S]
-	body  func(*Yielder[Y, S]) (R, error)
-	err   error
-	stop  StopIteration[R]  // the body's result; returned by the resume that ends it
-	armed bool              // the finalizer is registered
-	owned atomic.Bool       // another generator delegates to this one
-	path  *[]delegate[Y, S] // cached delegation chain, innermost last
+	y       Yielder[Y, S]
+	body    func(*Yielder[Y, S]) (R, error)
+	err     error
+	stop    StopIteration[R]  // the body's result; returned by the resume that ends it
+	armed   bool              // the finalizer is registered
+	owned   atomic.Bool       // another generator delegates to this one
+	chain   *chainInfo        // the delegation chain it belongs to, if any
+	path    *[]delegate[Y, S] // cached delegation chain, innermost last
+	pathGen uint64            // chain.gen when path was built
 }
 
 // New returns a generator that will run body. Nothing runs until the first
@@ -89,7 +88,7 @@ func (s *state[Y, S, R]) Run(c *coro.Coro) {
 // returns ErrRunning.
 func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	s := g.s
-	if s.y.status == suspended && s.y.deleg == nil && s.armed {
+	if s.y.status == suspended && s.y.deleg == nil && s.armed && s.chain == nil {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back.
 		s.y.in, s.y.inErr, s.y.status = v, nil, running
@@ -110,6 +109,10 @@ func (g *Generator[Y, S, R]) afterSend() (Y, error) {
 }
 
 func (g *Generator[Y, S, R]) send(v S) (Y, error) {
+	if g.s.busy() {
+		var zero Y
+		return zero, ErrRunning
+	}
 	if g.s.y.status == created && !reflect.ValueOf(&v).Elem().IsZero() {
 		var zero Y
 		return zero, ErrNonZeroStart
@@ -122,6 +125,10 @@ func (g *Generator[Y, S, R]) send(v S) (Y, error) {
 // Next resumes the generator with the zero value of S: Send(zero), Python's
 // next(g). It is how an iterator-style generator is driven.
 func (g *Generator[Y, S, R]) Next() (Y, error) {
+	if g.s.busy() {
+		var zero Y
+		return zero, ErrRunning
+	}
 	var zero S
 	y, err, p := g.s.step(opSend, zero, nil)
 	g.after(p)
@@ -139,6 +146,10 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 		var zero Y
 		return zero, ErrNilThrow
 	}
+	if g.s.busy() {
+		var zero Y
+		return zero, ErrRunning
+	}
 	var zero S
 	y, err, p := g.s.step(opThrow, zero, err)
 	g.after(p)
@@ -155,6 +166,9 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 // A delegating generator closes its delegate first. A panic in the body comes
 // out of Close with the same value.
 func (g *Generator[Y, S, R]) Close() error {
+	if g.s.busy() {
+		return ErrRunning
+	}
 	err, p := g.s.close()
 	g.after(p)
 	return err
@@ -186,6 +200,12 @@ func (g *Generator[Y, S, R]) after(p any) {
 		panic(p)
 	}
 	if s := g.s; !s.armed && s.y.status == suspended {
+		g.arm()
+	}
+}
+
+func (g *Generator[Y, S, R]) arm() {
+	if s := g.s; !s.armed {
 		s.armed = true
 		runtime.AddCleanup(g, (*state[Y, S, R]).finalize, s)
 	}
@@ -206,6 +226,11 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		return zero, ErrStopIteration, nil
 	case created:
 		if o == opThrow {
+			// The error is raised where the body would start, so it
+			// ends the body at once, PEP 479 included.
+			if errors.Is(err, ErrStopIteration) {
+				err = &RaisedStopIteration{Err: err}
+			}
 			s.y.status, s.err = done, err
 			return zero, err, nil
 		}
@@ -241,7 +266,7 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			s.y.status = suspended
 			return s.y.out, nil, nil
 		}
-		d.own(true)
+		s.startDelegation(d)
 		var zero S
 		y, err, p := d.step(opSend, zero, nil)
 		if err == nil && p == nil {
@@ -262,7 +287,7 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 	)
 	s.y.status, s.y.co, s.y.sw, s.y.out, s.y.in, s.y.inErr = done, nil, yieldAfterEnd, zy, zs, nil
 	if p != nil {
-		s.err = errPanicked
+		s.err = ErrPanicked
 		return zy, nil, p
 	}
 	if s.err == nil {
