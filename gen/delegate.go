@@ -25,9 +25,13 @@ import "errors"
 // being trusted. Throw and Close always walk the chain, as PEP 380 describes.
 
 // chainInfo is shared by the generators of a delegation chain.
-type chainInfo struct {
+type chainInfo[Y, S any] struct {
 	root *status // the status of the generator the caller holds
 	gen  uint64  // bumped on every change of delegation in the chain
+	// path is the root's cache of the chain, innermost last, as it was
+	// at generation pathGen.
+	path    []delegate[Y, S]
+	pathGen uint64
 }
 
 // delegate is what a generator can delegate to: another Generator, or an
@@ -40,7 +44,7 @@ type delegate[Y, S any] interface {
 	// adopt makes the delegate and its own delegates members of c; nil
 	// releases it (its own delegates, if it has any, then form a chain of
 	// their own under it).
-	adopt(c *chainInfo)
+	adopt(c *chainInfo[Y, S])
 	// sub is the delegate's own delegate, or nil.
 	sub() delegate[Y, S]
 	// resumeWith ends the delegate's delegation with its sub's end and
@@ -50,7 +54,7 @@ type delegate[Y, S any] interface {
 
 // forward passes a resume to the delegate d.
 func (s *state[Y, S, R]) forward(d delegate[Y, S], o op, v S, err error) (Y, error, any) {
-	if o == opSend && !s.owned.Load() {
+	if o == opSend && !s.y.owned.Load() {
 		return s.sendDeep(v)
 	}
 	return s.walk(d, o, v, err)
@@ -87,11 +91,9 @@ func (s *state[Y, S, R]) walk(d delegate[Y, S], o op, v S, err error) (Y, error,
 // sendDeep sends v to the innermost delegate through the cached chain, and
 // passes each end up to the parent of the delegate that ended.
 func (s *state[Y, S, R]) sendDeep(v S) (Y, error, any) {
-	if s.path == nil {
-		s.path = new([]delegate[Y, S])
-	}
-	path := *s.path
-	if len(path) == 0 || s.pathGen != s.chain.gen {
+	c := s.chain
+	path := c.path
+	if len(path) == 0 || c.pathGen != c.gen {
 		// The array may still be in use by a sendDeep further up the
 		// stack (a delegation cycle): overwrite it only here, where s
 		// cannot be running already.
@@ -101,7 +103,7 @@ func (s *state[Y, S, R]) sendDeep(v S) (Y, error, any) {
 			path = append(path, d)
 		}
 		clear(path[len(path):max(n, len(path))])
-		*s.path, s.pathGen = path, s.chain.gen
+		c.path, c.pathGen = path, c.gen
 	}
 	s.y.status = running
 	i := len(path) - 1
@@ -124,13 +126,14 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
 	s.y.in, s.y.status = zero, running
-	return s.afterResume(s.y.co.Resume())
+	s.y.next()
+	return s.afterResume(s.y.co.Ended())
 }
 
 // startDelegation makes d a member of this generator's chain.
 func (s *state[Y, S, R]) startDelegation(d delegate[Y, S]) {
 	if s.chain == nil {
-		s.chain = &chainInfo{root: &s.y.status}
+		s.chain = &chainInfo[Y, S]{root: &s.y.status}
 	}
 	s.chain.gen++
 	d.adopt(s.chain)
@@ -169,15 +172,15 @@ func (g *Generator[Y, S, R]) close() (error, any) { return g.s.close() }
 func (g *Generator[Y, S, R]) kill() any           { return g.s.kill() }
 func (g *Generator[Y, S, R]) sub() delegate[Y, S] { return g.s.y.deleg }
 
-func (g *Generator[Y, S, R]) adopt(c *chainInfo) {
+func (g *Generator[Y, S, R]) adopt(c *chainInfo[Y, S]) {
 	s := g.s
 	if c == nil {
-		s.owned.Store(false)
+		s.y.owned.Store(false)
 		s.chain = nil
 		if s.y.deleg != nil {
 			// Left behind while delegating (it ignored a Close): it
 			// becomes the root of what is below it.
-			s.chain = &chainInfo{root: &s.y.status}
+			s.chain = &chainInfo[Y, S]{root: &s.y.status}
 			s.y.deleg.adopt(s.chain)
 		}
 		if s.y.status == suspended {
@@ -190,7 +193,7 @@ func (g *Generator[Y, S, R]) adopt(c *chainInfo) {
 	if s.chain == c {
 		return // a member already: the chain loops back (a delegation cycle)
 	}
-	s.owned.Store(true)
+	s.y.owned.Store(true)
 	s.chain = c
 	if s.y.deleg != nil {
 		s.y.deleg.adopt(c)
@@ -252,8 +255,8 @@ func (d *iterDelegate[Y, S]) kill() any {
 	return p
 }
 
-func (d *iterDelegate[Y, S]) adopt(*chainInfo)    {}
-func (d *iterDelegate[Y, S]) sub() delegate[Y, S] { return nil }
+func (d *iterDelegate[Y, S]) adopt(*chainInfo[Y, S]) {}
+func (d *iterDelegate[Y, S]) sub() delegate[Y, S]    { return nil }
 
 func (d *iterDelegate[Y, S]) resumeWith(error, any) (Y, error, any) {
 	panic("gen: internal error: resumeWith on a hand-written iterator")

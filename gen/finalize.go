@@ -24,7 +24,7 @@ var unraisable = func(err error) {
 // unreachable, so nothing else can be resuming the generator, except a
 // generator that delegates to it: then that one closes it instead.
 func (s *state[Y, S, R]) finalize() {
-	if s.owned.Load() || s.y.status != suspended {
+	if s.y.owned.Load() || s.y.status != suspended {
 		return
 	}
 	err, p := s.close()

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/aio-go/aio/internal/coro"
 )
@@ -42,15 +41,11 @@ type Generator[Y, S, R any] struct {
 // become unreachable (and be finalized) while the body's goroutine still
 // refers to the state.
 type state[Y, S, R any] struct {
-	y       Yielder[Y, S]
-	body    func(*Yielder[Y, S]) (R, error)
-	err     error
-	stop    StopIteration[R]  // the body's result; returned by the resume that ends it
-	armed   bool              // the finalizer is registered
-	owned   atomic.Bool       // another generator delegates to this one
-	chain   *chainInfo        // the delegation chain it belongs to, if any
-	path    *[]delegate[Y, S] // cached delegation chain, innermost last
-	pathGen uint64            // chain.gen when path was built
+	y     Yielder[Y, S]
+	body  func(*Yielder[Y, S]) (R, error)
+	err   error
+	stop  StopIteration[R] // the body's result; returned by the resume that ends it
+	chain *chainInfo[Y, S] // the delegation chain it belongs to, if any
 }
 
 // New returns a generator that will run body. Nothing runs until the first
@@ -88,11 +83,11 @@ func (s *state[Y, S, R]) Run(c *coro.Coro) {
 // returns ErrRunning.
 func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	s := g.s
-	if s.y.status == suspended && s.y.deleg == nil && s.armed && s.chain == nil {
+	if s.y.status == suspended && s.y.deleg == nil && s.y.armed && s.chain == nil {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back.
 		s.y.in, s.y.inErr, s.y.status = v, nil, running
-		if !s.y.co.Resume() && s.y.deleg == nil {
+		if s.y.next(); !s.y.co.Ended() && s.y.deleg == nil {
 			s.y.status = suspended
 			return s.y.out, nil
 		}
@@ -199,14 +194,14 @@ func (g *Generator[Y, S, R]) after(p any) {
 	if p != nil {
 		panic(p)
 	}
-	if s := g.s; !s.armed && s.y.status == suspended {
+	if s := g.s; !s.y.armed && s.y.status == suspended {
 		g.arm()
 	}
 }
 
 func (g *Generator[Y, S, R]) arm() {
-	if s := g.s; !s.armed {
-		s.armed = true
+	if s := g.s; !s.y.armed {
+		s.y.armed = true
 		runtime.AddCleanup(g, (*state[Y, S, R]).finalize, s)
 	}
 }
@@ -235,6 +230,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 			return zero, err, nil
 		}
 		s.y.co = coro.Default.Get(s)
+		s.y.next = s.y.co.Next()
 	case suspended:
 		if d := s.y.deleg; d != nil {
 			return s.forward(d, o, v, err)
@@ -250,7 +246,8 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 // same call.
 func (s *state[Y, S, R]) resume() (Y, error, any) {
 	s.y.status = running
-	return s.afterResume(s.y.co.Resume())
+	s.y.next()
+	return s.afterResume(s.y.co.Ended())
 }
 
 // afterResume follows a resume of the body: the body yielded, ended, or
@@ -274,7 +271,8 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			return y, nil, nil
 		}
 		s.endDelegation(err, p)
-		ended = s.y.co.Resume()
+		s.y.next()
+		ended = s.y.co.Ended()
 	}
 }
 
@@ -285,7 +283,8 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		zy Y
 		zs S
 	)
-	s.y.status, s.y.co, s.y.sw, s.y.out, s.y.in, s.y.inErr = done, nil, yieldAfterEnd, zy, zs, nil
+	s.y.status, s.y.co, s.y.next, s.y.sw = done, nil, nil, yieldAfterEnd
+	s.y.out, s.y.in, s.y.inErr = zy, zs, nil
 	if p != nil {
 		s.err = ErrPanicked
 		return zy, nil, p

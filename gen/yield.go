@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"sync/atomic"
 
 	"github.com/aio-go/aio/internal/coro"
 )
@@ -13,8 +14,11 @@ import (
 // given to, on that body's goroutine.
 type Yielder[Y, S any] struct {
 	co     *coro.Coro
-	sw     func(struct{}) bool // co's switch, called directly by Yield
+	sw     func(struct{}) bool     // co's switch, called directly by Yield
+	next   func() (struct{}, bool) // co's resume, called directly by Send
 	status status
+	armed  bool           // the finalizer is registered
+	owned  atomic.Bool    // another generator delegates to this one
 	out    Y              // the value being yielded
 	in     S              // the value sent by the last resume
 	inErr  error          // the error thrown by it, or how a delegate ended

@@ -137,6 +137,12 @@ func (c *Coro) Suspend() {
 	}
 }
 
+// Next returns the function under Resume, for a resumer whose every
+// nanosecond counts: Resume is `next(); return Ended()`. Calling it directly
+// saves a call level around the switch where Resume is not inlined (the
+// compiler does not inline it into generic code instantiated elsewhere).
+func (c *Coro) Next() func() (struct{}, bool) { return c.next }
+
 // Switch returns the function under Suspend, for a body whose every
 // nanosecond counts: Suspend is `if !sw(struct{}{}) { panic(Killed) }`. It
 // is valid only inside the body's run, on the body's goroutine.
