@@ -78,7 +78,7 @@ func (f *Future[T]) complete() {
 func (f *Future[T]) Done() bool { return f.done }
 
 // Cancelled reports whether the future was cancelled.
-func (f *Future[T]) Cancelled() bool { return f.done && errors.Is(f.err, ErrCancelled) }
+func (f *Future[T]) Cancelled() bool { return f.done && isCancel(f.err) }
 
 // Result returns the future's result and error once it is done, and
 // ErrInvalidState before.

@@ -26,6 +26,11 @@ func Gather[T any](ctx context.Context, fns ...func(context.Context) (T, error))
 	if first != nil {
 		return nil, first
 	}
+	if ctx.Err() != nil {
+		// Cancelled, though every task returned a result (they ignored
+		// the cancellation): Gather is an await in a cancelled context.
+		return nil, cancelled(ctx)
+	}
 	out := make([]T, len(res))
 	for i, r := range res {
 		out[i] = r.Value
@@ -105,5 +110,9 @@ func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), 
 	return res, first, nil
 }
 
-// isCancel reports whether err is a cancellation.
-func isCancel(err error) bool { return errors.Is(err, ErrCancelled) }
+// isCancel reports whether err is a cancellation: an await's
+// *CancelledError, or a context's own error that a task returned as is
+// (return ctx.Err()).
+func isCancel(err error) bool {
+	return errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled)
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
+
+	"github.com/aio-go/aio/internal/coro"
 )
 
 // TaskGroup is a nursery, asyncio.TaskGroup and trio's open_nursery: a block
@@ -70,9 +73,13 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	}
 	tg.waiting, tg.ended = false, true
 	tg.wake.stop(l)
+	// A cancellation from outside: of the parent, or of a foreign context
+	// the group was created under (it reaches the group's node directly).
 	var outer error
 	if p := tg.node.parent; p != nil && p.cancelled {
 		outer = p.cause
+	} else if tg.node.cancelled && !tg.failed && !tg.byUser {
+		outer = tg.node.cause
 	}
 	tg.node.unlink()
 	switch {
@@ -156,16 +163,26 @@ func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, sta
 		return errNilFunc
 	}
 	ready := NewFuture[struct{}]()
-	err := tg.Go(func(ctx context.Context) error {
-		err := fn(ctx, func() { ready.SetResult(struct{}{}) })
-		if !ready.Done() {
+	err := tg.Go(func(ctx context.Context) (err error) {
+		defer func() {
+			if ready.Done() {
+				return
+			}
+			// Before started, the task's failure is Start's, not the
+			// group's: a panic included.
+			if r := recover(); r != nil {
+				if r == coro.Killed {
+					panic(r)
+				}
+				err = &PanicError{Value: r, Stack: debug.Stack(), Task: CurrentTask(ctx).Name()}
+			}
 			if err == nil {
 				err = errNotStarted
 			}
 			ready.SetError(err)
-			return nil
-		}
-		return err
+			err = nil
+		}()
+		return fn(ctx, func() { ready.SetResult(struct{}{}) })
 	}, opts...)
 	if err != nil {
 		return err

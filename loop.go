@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aio-go/aio/internal/coro"
 )
@@ -33,9 +34,10 @@ type Loop struct {
 	outside   int // outside work that may wake the loop (executor jobs)
 	// bridges counts the outside contexts whose cancellation may wake the
 	// loop (context.AfterFunc registrations).
-	bridges int
-	closed  bool
-	debug   bool
+	bridges    int
+	bridgeHead *bridge
+	bridgeTail *bridge
+	closed     bool
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -58,7 +60,6 @@ type Option func(*config)
 type config struct {
 	virtual bool
 	seed    *uint64
-	debug   bool
 	ctx     context.Context
 }
 
@@ -75,9 +76,6 @@ func WithVirtualClock() Option { return func(c *config) { c.virtual = true } }
 // without it the ready queue is FIFO.
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
 
-// WithDebug turns on debug mode, as PYTHONASYNCIODEBUG does.
-func WithDebug() Option { return func(c *config) { c.debug = true } }
-
 // WithContext makes ctx the parent of the main task's context: its values are
 // visible to every task, and its cancellation cancels the main task (and so
 // everything the main task's context reaches), as a signal or an HTTP
@@ -88,7 +86,6 @@ func newLoop(cfg *config) *Loop {
 	l := &Loop{
 		pool:        coro.NewPool(coro.DefaultSize),
 		unretrieved: make(map[*taskBase]struct{}),
-		debug:       cfg.debug,
 	}
 	if cfg.virtual {
 		l.clock = &virtualClock{}
@@ -174,13 +171,17 @@ func (l *Loop) runUntil(stop func() bool) error {
 			}
 			l.inbox.drain()
 		}
-		now := l.clock.now()
-		for {
-			t, ok := l.timers.due(now)
-			if !ok {
-				break
+		if len(l.timers.h) > 0 {
+			// Reading the clock costs more than a step of a task that
+			// yields; it is needed only when a timer may be due.
+			now := l.clock.now()
+			for {
+				t, ok := l.timers.due(now)
+				if !ok {
+					break
+				}
+				t.f.fire(l)
 			}
-			t.f.fire(l)
 		}
 		for n := l.ready.len(); n > 0; n-- {
 			l.next(n).run(l)
@@ -203,6 +204,9 @@ func (l *Loop) next(n int) runnable {
 // idle waits until something can run: a timer is due, or an outside
 // goroutine submitted work.
 func (l *Loop) idle() error {
+	if l.bridges > 0 && l.pollBridges() {
+		return nil // a cancellation made on the loop is on its way
+	}
 	when, ok := l.timers.next()
 	if l.clock.virtual() {
 		switch {
@@ -282,12 +286,16 @@ type inbox struct {
 	fns   []func()
 	spare []func()
 	wake  chan struct{}
+	// n mirrors len(fns), so that the loop looks at an empty inbox with
+	// one atomic load instead of a lock.
+	n atomic.Int32
 }
 
 func (b *inbox) post(fn func()) {
 	b.mu.Lock()
 	b.fns = append(b.fns, fn)
 	first := len(b.fns) == 1
+	b.n.Store(int32(len(b.fns)))
 	b.mu.Unlock()
 	if first {
 		select {
@@ -297,13 +305,12 @@ func (b *inbox) post(fn func()) {
 	}
 }
 
-func (b *inbox) empty() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.fns) == 0
-}
+func (b *inbox) empty() bool { return b.n.Load() == 0 }
 
 func (b *inbox) drain() {
+	if b.empty() {
+		return
+	}
 	b.mu.Lock()
 	fns := b.fns
 	if len(fns) == 0 {
@@ -311,6 +318,7 @@ func (b *inbox) drain() {
 		return
 	}
 	b.fns, b.spare = b.spare[:0], nil
+	b.n.Store(0)
 	b.mu.Unlock()
 	for i, fn := range fns {
 		fns[i] = nil

@@ -38,9 +38,9 @@ type node struct {
 	cancelled bool
 	cause     error
 	ctx       nodeCtx
-	// bridge stops the context.AfterFunc that carries the cancellation of a
-	// foreign parent context into the tree, if there is one.
-	bridge func() bool
+	// bridge carries the cancellation of a foreign parent context into
+	// the tree, if there is one.
+	bridge *bridge
 }
 
 // Context keys: a nodeCtx answers them itself, so that every context derived
@@ -86,10 +86,14 @@ func (c *nodeCtx) Deadline() (time.Time, bool) {
 	if c.n.shield {
 		return time.Time{}, false
 	}
+	pd, ok := c.parent.Deadline()
 	if d := c.deadline.Load(); d > 0 {
-		return c.n.loop.clock.epoch().Add(time.Duration(d - 1)), true
+		own := c.n.loop.clock.epoch().Add(time.Duration(d - 1))
+		if !ok || own.Before(pd) {
+			return own, true
+		}
 	}
-	return c.parent.Deadline()
+	return pd, ok
 }
 
 func (c *nodeCtx) Done() <-chan struct{} { return c.materialize().ctx.Done() }
@@ -170,14 +174,7 @@ func (n *node) bridgeForeign(ctx context.Context, parent *node) {
 		n.cancel(l, context.Cause(ctx))
 		return
 	}
-	l.bridges++
-	n.bridge = context.AfterFunc(ctx, func() {
-		l.inbox.post(func() {
-			if n.bridge != nil {
-				n.cancel(l, context.Cause(ctx))
-			}
-		})
-	})
+	n.bridge = l.addBridge(ctx, func() { n.cancel(l, context.Cause(ctx)) })
 }
 
 // unlink removes n from its parent, handing its remaining children (tasks
@@ -185,9 +182,8 @@ func (n *node) bridgeForeign(ctx context.Context, parent *node) {
 // an outer cancellation still reaches them.
 func (n *node) unlink() {
 	if n.bridge != nil {
-		n.bridge()
+		n.loop.removeBridge(n.bridge)
 		n.bridge = nil
-		n.loop.bridges--
 	}
 	p := n.parent
 	if p == nil {

@@ -40,7 +40,7 @@ func (t *taskBase) cancelWake() {
 // park suspends the running task t until it is woken, or until ctx is
 // cancelled; then it calls w.abort and returns a *CancelledError.
 func (t *taskBase) park(ctx context.Context, w waitable) error {
-	t.state, t.woken = parked, false
+	t.state, t.woken, t.parkedOn = parked, false, w
 	t.parkID++
 	stop := t.bridgeAwait(ctx)
 	for {
@@ -50,6 +50,7 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		if ctx.Err() != nil {
 			w.abort(t)
+			t.parkedOn = nil
 			if stop != nil {
 				stop()
 			}
@@ -57,6 +58,7 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		t.state = parked
 	}
+	t.parkedOn = nil
 	if stop != nil {
 		stop()
 	}
@@ -66,7 +68,7 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 // bridgeAwait makes the cancellation of a foreign ctx (an outside context, or
 // a context.WithCancel of a task's context) wake the parked task. A context
 // whose cancellation comes through the tree needs nothing.
-func (t *taskBase) bridgeAwait(ctx context.Context) func() bool {
+func (t *taskBase) bridgeAwait(ctx context.Context) func() {
 	if _, ours := ctx.(*nodeCtx); ours {
 		return nil
 	}
@@ -78,18 +80,12 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() bool {
 		return nil
 	}
 	l, id := t.loop, t.parkID
-	l.bridges++
-	stop := context.AfterFunc(ctx, func() {
-		l.inbox.post(func() {
-			if t.parkID == id {
-				t.cancelWake()
-			}
-		})
+	b := l.addBridge(ctx, func() {
+		if t.parkID == id {
+			t.cancelWake()
+		}
 	})
-	return func() bool {
-		l.bridges--
-		return stop()
-	}
+	return func() { l.removeBridge(b) }
 }
 
 // waitq is a FIFO of parked tasks, linked through the tasks themselves: a
@@ -178,6 +174,11 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		t.loop.schedule(t)
 		t.state = parked
 		t.co.Suspend()
+		// A checkpoint: a cancellation that came meanwhile (a deadline
+		// that fired this step) is reported, as asyncio.sleep(0) does.
+		if ctx.Err() != nil {
+			return cancelled(ctx)
+		}
 		return nil
 	}
 	l := t.loop

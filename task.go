@@ -31,7 +31,10 @@ type taskBase struct {
 	queued bool // in the ready queue
 	woken  bool // what the current park waited for has happened
 	parkID uint64
-	timer  timer // for Sleep
+	// parkedOn is what the task is parked on, for wake-ups that may come
+	// after their wait has ended (a wakeup's callbacks outlive it).
+	parkedOn waitable
+	timer    timer // for Sleep
 
 	waiters waitq     // tasks awaiting this one
 	wq      *waitq    // the queue this task waits in, if any
@@ -220,7 +223,7 @@ func (l *Loop) finish(t *taskBase) {
 		l.callback(cb)
 	}
 	t.callbacks = nil
-	if t.err != nil && !t.retrieved && !errors.Is(t.err, ErrCancelled) {
+	if t.err != nil && !t.retrieved && !isCancel(t.err) {
 		l.unretrieved[t] = struct{}{}
 	}
 }
@@ -255,7 +258,7 @@ func (t *taskBase) Cancel(cause error) bool {
 // Cancelled reports whether the task finished with a cancellation: it was
 // cancelled and returned the error, or returned a cancellation of its own.
 func (t *taskBase) Cancelled() bool {
-	return t.state == done && errors.Is(t.err, ErrCancelled)
+	return t.state == done && isCancel(t.err)
 }
 
 // Err returns the task's error once it has finished (nil on success), and

@@ -131,7 +131,7 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	s.exited = true
 	outer := s.node.parent != nil && s.node.parent.cancelled
 	s.node.unlink()
-	if s.expired && !outer && errors.Is(err, ErrCancelled) {
+	if s.expired && !outer && isCancel(err) {
 		if moveOn {
 			return nil
 		}
@@ -165,7 +165,7 @@ func WaitFor[T any](ctx context.Context, d time.Duration, a Awaitable[T]) (T, er
 		Cancel(error) bool
 		Done() bool
 	})
-	if !ok || c.Done() || !errors.Is(err, ErrCancelled) && !errors.Is(err, ErrTimeout) {
+	if !ok || c.Done() || !isCancel(err) && !errors.Is(err, ErrTimeout) {
 		return zero, err
 	}
 	cause := error(ErrTimeout)
@@ -177,7 +177,7 @@ func WaitFor[T any](ctx context.Context, d time.Duration, a Awaitable[T]) (T, er
 	switch {
 	case err2 == nil:
 		return v, nil
-	case errors.Is(err2, ErrCancelled):
+	case isCancel(err2):
 		return zero, err
 	}
 	return zero, err2

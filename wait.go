@@ -27,13 +27,13 @@ func (t *taskBase) onDone(fn func()) {
 }
 
 func (t *taskBase) failed() bool {
-	return t.state == done && t.err != nil && !errors.Is(t.err, ErrCancelled)
+	return t.state == done && t.err != nil && !isCancel(t.err)
 }
 
 func (f *Future[T]) onDone(fn func()) { f.AddDoneCallback(func(*Future[T]) { fn() }) }
 
 func (f *Future[T]) failed() bool {
-	return f.done && f.err != nil && !errors.Is(f.err, ErrCancelled)
+	return f.done && f.err != nil && !isCancel(f.err)
 }
 
 // WaitMode says when Wait returns, asyncio's return_when.
@@ -57,8 +57,11 @@ type wakeup struct {
 	timer  timer
 }
 
+// notify wakes the task if it is parked on this wake-up right now: the task
+// may be parked in another await meanwhile (the body of an AsCompleted loop
+// awaits other things), and that await must not be woken.
 func (s *wakeup) notify() {
-	if s.active {
+	if s.active && s.t.parkedOn == waitable(s) {
 		s.t.wake()
 	}
 }
