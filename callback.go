@@ -4,12 +4,15 @@ import (
 	"context"
 	"runtime/debug"
 	"time"
+
+	"github.com/aio-go/aio/internal/goid"
 )
 
 // Handle is a callback scheduled on the loop, asyncio's Handle and
 // TimerHandle: CallSoon, CallLater and CallAt return one. Its methods must be
 // called on the loop's thread.
 type Handle struct {
+	loop      *Loop
 	fn        func()
 	timer     timer
 	cancelled bool
@@ -24,7 +27,7 @@ func (h *Handle) Cancel() bool {
 	}
 	h.cancelled = true
 	if h.timer.armed() {
-		h.timer.l.timers.disarm(&h.timer)
+		h.loop.timers.disarm(&h.timer)
 	}
 	return true
 }
@@ -72,8 +75,7 @@ func CallSoon(ctx context.Context, fn func()) (*Handle, error) {
 	if fn == nil {
 		return nil, errNilFunc
 	}
-	h := &Handle{fn: fn}
-	h.timer.l = l
+	h := &Handle{loop: l, fn: fn}
 	l.schedule(h)
 	return h, nil
 }
@@ -106,8 +108,8 @@ func callAt(l *Loop, at int64, fn func()) (*Handle, error) {
 	if fn == nil {
 		return nil, errNilFunc
 	}
-	h := &Handle{fn: fn}
-	h.timer.f, h.timer.l = h, l
+	h := &Handle{loop: l, fn: fn}
+	h.timer.f = h
 	l.timers.arm(&h.timer, at)
 	return h, nil
 }
@@ -123,12 +125,29 @@ func onLoop(ctx context.Context) (*Loop, error) {
 	if n == nil {
 		return nil, ErrNoTask
 	}
-	l := n.loop
-	if l.closed {
-		return nil, ErrLoopClosed
+	return n.loop, n.loop.onThread()
+}
+
+// onThread reports whether the caller runs on the loop's thread: in the
+// task running now, or in a callback. It reads only atomics and what the
+// caller's own goroutine wrote, so checking a foreign goroutine is no data
+// race.
+func (l *Loop) onThread() error {
+	if l.closed.Load() {
+		return ErrLoopClosed
 	}
-	if l.current == nil && !l.inCallback {
-		return nil, ErrWrongTask
+	me := goid.G()
+	switch {
+	case me == 0: // no goroutine identity on this architecture
+		if l.current != nil || l.inCallback {
+			return nil
+		}
+	case me == l.g:
+		if l.inCallback {
+			return nil
+		}
+	case me == l.curG.Load():
+		return nil
 	}
-	return l, nil
+	return ErrWrongTask
 }

@@ -98,19 +98,23 @@ func (f *Future[T]) Result() (T, error) {
 // *CancelledError and the future is left as it was (pending, for others to
 // await and set).
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	var zero T
+	// The caller is checked before the future is read: from a foreign
+	// goroutine, reading the future would be a data race. After the loop
+	// has closed, nothing runs any more, and a done future keeps its result.
+	t, err := current(ctx)
+	if errors.Is(err, ErrLoopClosed) && f.done {
+		return f.Result()
+	}
+	if err != nil {
+		return zero, err
+	}
 	if !f.done {
-		t, err := current(ctx)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
 		if ctx.Err() != nil {
-			var zero T
 			return zero, cancelled(ctx)
 		}
 		f.waiters.add(t)
 		if err := t.park(ctx, &f.waiters); err != nil {
-			var zero T
 			return zero, err
 		}
 	}

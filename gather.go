@@ -71,7 +71,7 @@ func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), 
 			return nil, nil, errNilFunc
 		}
 	}
-	l := t.loop
+	l := t.node.loop
 	res := make([]Result[T], len(fns))
 	if len(fns) == 0 {
 		return res, nil, nil

@@ -56,7 +56,7 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	if fn == nil {
 		return errNilFunc
 	}
-	l := t.loop
+	l := t.node.loop
 	tg := &TaskGroup{owner: t}
 	tg.wake.t, tg.wake.active = t, true
 	tg.node.init(l, nodeOf(ctx), ctx, t)
@@ -100,7 +100,7 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 func (tg *TaskGroup) fail(err error) {
 	if !tg.failed {
 		tg.failed = true
-		tg.node.cancel(tg.owner.loop, err)
+		tg.node.cancel(tg.owner.node.loop, err)
 	}
 }
 
@@ -122,13 +122,16 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	if fn == nil {
 		return nil, errNilFunc
 	}
+	l := tg.owner.node.loop
+	if err := l.onThread(); err != nil {
+		return nil, err
+	}
 	if tg.ended {
 		return nil, fmt.Errorf("%w: the task group has finished", ErrInvalidState)
 	}
 	if tg.failed {
 		return nil, fmt.Errorf("%w: the task group is shutting down after an error", ErrInvalidState)
 	}
-	l := tg.owner.loop
 	t := newTask(l, &tg.node.ctx, "task", fn)
 	for _, o := range opts {
 		o(&t.taskBase)
@@ -200,5 +203,5 @@ func (tg *TaskGroup) Cancel(cause error) {
 		return
 	}
 	tg.byUser = true
-	tg.node.cancel(tg.owner.loop, cause)
+	tg.node.cancel(tg.owner.node.loop, cause)
 }

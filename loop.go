@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/goid"
 )
 
 // Loop is an event loop: one logical thread that runs tasks one step at a
@@ -27,8 +28,12 @@ type Loop struct {
 	rng    *rand.Rand // shuffles the ready order when seeded
 
 	current *taskBase // the task running now, nil between steps
-	root    node      // owner of tasks spawned without a group
-	live    int       // tasks not yet finished
+	g       uintptr   // the goroutine that runs the loop (goid)
+	// curG is the goroutine of the task running now (or of the last one):
+	// atomic, because the thread check reads it from any goroutine.
+	curG atomic.Uintptr
+	root node // owner of tasks spawned without a group
+	live int  // tasks not yet finished
 	// liveTasks lists them, newest first, for shutdown and reports.
 	liveTasks *taskBase
 	outside   int // outside work that may wake the loop (executor jobs)
@@ -37,7 +42,7 @@ type Loop struct {
 	bridges    int
 	bridgeHead *bridge
 	bridgeTail *bridge
-	closed     bool
+	closed     atomic.Bool
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -126,6 +131,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 		o(cfg)
 	}
 	l := newLoop(cfg)
+	l.g = goid.G()
 	parent := context.Context(&l.root.ctx)
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
@@ -262,7 +268,7 @@ func (l *Loop) shutdown() error {
 var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
 
 func (l *Loop) close() {
-	l.closed = true
+	l.closed.Store(true)
 	l.pool.Drain()
 }
 
@@ -331,12 +337,15 @@ func (b *inbox) drain() {
 	b.mu.Unlock()
 }
 
-// taskBodyName is the name of the function at the bottom of every task's
-// stack, which insideTask looks for.
-var taskBodyName = runtime.FuncForPC(reflect.ValueOf(runTaskBody).Pointer()).Name()
+// taskBodyName and loopName are the functions at the bottom of every task's
+// stack and of every callback's, which insideTask looks for.
+var (
+	taskBodyName = runtime.FuncForPC(reflect.ValueOf(runTaskBody).Pointer()).Name()
+	loopName     = runtime.FuncForPC(reflect.ValueOf((*Loop).runUntil).Pointer()).Name()
+)
 
-// insideTask reports whether the caller runs inside a task of some loop, by
-// looking for the task runner on its stack. Run calls it once; it costs a
+// insideTask reports whether the caller runs inside a task or a callback of
+// some loop, by looking for the task runner or the loop on its stack. Run calls it once; it costs a
 // stack walk, not a goroutine-local lookup, which Go does not have.
 func insideTask() bool {
 	pcs := make([]uintptr, 64)
@@ -345,7 +354,7 @@ func insideTask() bool {
 		frames := runtime.CallersFrames(pcs[:n])
 		for {
 			f, more := frames.Next()
-			if f.Function == taskBodyName {
+			if f.Function == taskBodyName || f.Function == loopName {
 				return true
 			}
 			if !more {

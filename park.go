@@ -25,7 +25,7 @@ func (t *taskBase) wake() {
 	t.woken = true
 	if t.state == parked && !t.queued {
 		t.queued = true
-		t.loop.schedule(t)
+		t.node.loop.schedule(t)
 	}
 }
 
@@ -33,14 +33,15 @@ func (t *taskBase) wake() {
 func (t *taskBase) cancelWake() {
 	if t.state == parked && !t.queued {
 		t.queued = true
-		t.loop.schedule(t)
+		t.node.loop.schedule(t)
 	}
 }
 
 // park suspends the running task t until it is woken, or until ctx is
 // cancelled; then it calls w.abort and returns a *CancelledError.
 func (t *taskBase) park(ctx context.Context, w waitable) error {
-	t.state, t.woken, t.parkedOn = parked, false, w
+	t.state, t.woken = parked, false
+	t.parkedOn, _ = w.(*wakeup)
 	t.parkID++
 	stop := t.bridgeAwait(ctx)
 	for {
@@ -79,7 +80,7 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() {
 	if n := nodeOf(ctx); n != nil && done == n.ctx.Done() {
 		return nil
 	}
-	l, id := t.loop, t.parkID
+	l, id := t.node.loop, t.parkID
 	b := l.addBridge(ctx, func() {
 		if t.parkID == id {
 			t.cancelWake()
@@ -145,7 +146,7 @@ func (q *waitq) wakeAll() {
 // sleeping is a task parked on its own timer.
 type sleeping taskBase
 
-func (s *sleeping) abort(t *taskBase) { t.loop.timers.disarm(&t.timer) }
+func (s *sleeping) abort(t *taskBase) { t.node.loop.timers.disarm(&t.timer) }
 
 // yielding is a task that gave way with Sleep(ctx, 0).
 type yielding struct{}
@@ -171,7 +172,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	if d == 0 {
 		t.queued, t.woken = true, true
-		t.loop.schedule(t)
+		t.node.loop.schedule(t)
 		t.state = parked
 		t.co.Suspend()
 		// A checkpoint: a cancellation that came meanwhile (a deadline
@@ -181,7 +182,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		}
 		return nil
 	}
-	l := t.loop
+	l := t.node.loop
 	l.timers.arm(&t.timer, l.clock.now()+int64(d))
 	return t.park(ctx, (*sleeping)(t))
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/goid"
 )
 
 // taskState is where a task is in its life.
@@ -21,19 +23,25 @@ const (
 // taskBase is the part of a task that does not depend on its result type:
 // what the loop schedules, parks and wakes.
 type taskBase struct {
-	node  node // the task's cancellation node; its ctx is the task's context
-	loop  *Loop
-	co    *coro.Coro
-	body  taskBody // the *Task[T] that embeds this
-	name  string
-	state taskState
+	node node // the task's cancellation node; its ctx is the task's context
+	co   *coro.Coro
+	body taskBody // the *Task[T] that embeds this
+	name string
+	// g is the goroutine of its coroutine (goid), set when it starts:
+	// atomic, because a misused context is checked from any goroutine.
+	g atomic.Uintptr
 
-	queued bool // in the ready queue
-	woken  bool // what the current park waited for has happened
-	parkID uint64
-	// parkedOn is what the task is parked on, for wake-ups that may come
-	// after their wait has ended (a wakeup's callbacks outlive it).
-	parkedOn waitable
+	// The small fields sit together: a task's size decides its allocation
+	// class, and spawning is dominated by the allocation.
+	state     taskState
+	queued    bool   // in the ready queue
+	woken     bool   // what the current park waited for has happened
+	retrieved bool   // someone has read err
+	parkID    uint32 // counts parks, so that a late wake-up finds it stale
+
+	// parkedOn is the wakeup the task is parked on, if any: its callbacks
+	// outlive the wait, and must not wake another await.
+	parkedOn *wakeup
 	timer    timer // for Sleep
 
 	waiters waitq     // tasks awaiting this one
@@ -44,8 +52,7 @@ type taskBase struct {
 	livePrev, liveNext *taskBase // links in the loop's list of live tasks
 
 	err       error
-	retrieved bool // someone has read err
-	callbacks []func()
+	callbacks *[]func()
 }
 
 // taskBody is the typed side of a task.
@@ -128,7 +135,7 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 func newTask[T any](l *Loop, ctx context.Context, name string, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
 	b := &t.taskBase
-	b.loop, b.body, b.name = l, t, name
+	b.body, b.name = t, name
 	b.timer.f = b
 	parent := nodeOf(ctx)
 	if parent == nil || parent.loop != l || (parent.parent == nil && parent != &l.root) {
@@ -168,6 +175,10 @@ func runTaskBody(b taskBody) {
 			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.name}
 		}
 	}()
+	t := b.base()
+	g := goid.G()
+	t.g.Store(g)
+	t.node.loop.curG.Store(g)
 	b.call()
 }
 
@@ -189,6 +200,9 @@ func (t *taskBase) run(l *Loop) {
 	}
 	t.state = running
 	l.current = t
+	if g := t.g.Load(); g != 0 {
+		l.curG.Store(g)
+	}
 	ended := t.co.Resume()
 	l.current = nil
 	if ended {
@@ -219,10 +233,12 @@ func (l *Loop) finish(t *taskBase) {
 		t.retrieved = true
 		t.waiters.wakeAll()
 	}
-	for _, cb := range t.callbacks {
-		l.callback(cb)
+	if t.callbacks != nil {
+		for _, cb := range *t.callbacks {
+			l.callback(cb)
+		}
+		t.callbacks = nil
 	}
-	t.callbacks = nil
 	if t.err != nil && !t.retrieved && !isCancel(t.err) {
 		l.unretrieved[t] = struct{}{}
 	}
@@ -251,7 +267,7 @@ func (t *taskBase) Cancel(cause error) bool {
 	if t.state == done {
 		return false
 	}
-	t.node.cancel(t.loop, cause)
+	t.node.cancel(t.node.loop, cause)
 	return true
 }
 
@@ -268,7 +284,7 @@ func (t *taskBase) Err() error {
 		return ErrInvalidState
 	}
 	t.retrieved = true
-	delete(t.loop.unretrieved, t)
+	delete(t.node.loop.unretrieved, t)
 	return t.err
 }
 
@@ -294,11 +310,16 @@ func (t *Task[T]) Result() (T, error) {
 // is not needed to protect it). A task awaiting itself gets ErrAwaitSelf.
 func (t *Task[T]) Await(ctx context.Context) (T, error) {
 	var zero T
+	if t.node.loop.closed.Load() && t.state == done {
+		return t.Result() // a finished task of a closed loop keeps its result
+	}
+	// The caller is checked before the task is read: from a foreign
+	// goroutine, reading the task would be a data race.
+	cur, err := current(ctx)
+	if err != nil {
+		return zero, err
+	}
 	if t.state != done {
-		cur, err := current(ctx)
-		if err != nil {
-			return zero, err
-		}
 		if cur == &t.taskBase {
 			return zero, ErrAwaitSelf
 		}
@@ -321,7 +342,14 @@ func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) {
 		fn(t)
 		return
 	}
-	t.callbacks = append(t.callbacks, func() { fn(t) })
+	t.addCallback(func() { fn(t) })
+}
+
+func (t *taskBase) addCallback(fn func()) {
+	if t.callbacks == nil {
+		t.callbacks = new([]func())
+	}
+	*t.callbacks = append(*t.callbacks, fn)
 }
 
 // CurrentTask returns the task whose context ctx is, if it is running now,
@@ -345,8 +373,19 @@ func current(ctx context.Context) (*taskBase, error) {
 	if t == nil {
 		return nil, ErrNoTask
 	}
-	if l := t.loop; l.current != t {
-		if l.closed {
+	l := t.node.loop
+	if me := goid.G(); me != 0 && t.g.Load() != me {
+		// Not the task's own goroutine: another goroutine (one the task
+		// started, or that it blocks the loop waiting for), another task,
+		// or the loop after it closed. Only atomics are read here, so
+		// the misuse is an error, not a data race.
+		if l.closed.Load() {
+			return nil, ErrLoopClosed
+		}
+		return nil, ErrWrongTask
+	}
+	if l.current != t {
+		if l.closed.Load() {
 			return nil, ErrLoopClosed
 		}
 		return nil, ErrWrongTask

@@ -119,7 +119,7 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	if fn == nil {
 		return errNilFunc
 	}
-	l := t.loop
+	l := t.node.loop
 	s := &Scope{}
 	s.timer.f = s
 	s.node.init(l, nodeOf(ctx), ctx, t)

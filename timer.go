@@ -19,7 +19,6 @@ type timer struct {
 	seq  uint64 // the sequence of the armed entry; 0 when disarmed
 	when int64  // loop time of the armed entry
 	f    firer
-	l    *Loop // set by owners that need to find the loop from the timer
 }
 
 func (t *timer) armed() bool { return t.seq != 0 }

@@ -23,7 +23,7 @@ func (t *taskBase) onDone(fn func()) {
 		fn()
 		return
 	}
-	t.callbacks = append(t.callbacks, fn)
+	t.addCallback(fn)
 }
 
 func (t *taskBase) failed() bool {
@@ -61,13 +61,13 @@ type wakeup struct {
 // may be parked in another await meanwhile (the body of an AsCompleted loop
 // awaits other things), and that await must not be woken.
 func (s *wakeup) notify() {
-	if s.active && s.t.parkedOn == waitable(s) {
+	if s.active && s.t.parkedOn == s {
 		s.t.wake()
 	}
 }
 
 func (s *wakeup) fire(*Loop)        { s.notify() }
-func (s *wakeup) abort(t *taskBase) { t.loop.timers.disarm(&s.timer) }
+func (s *wakeup) abort(t *taskBase) { t.node.loop.timers.disarm(&s.timer) }
 func (s *wakeup) stop(l *Loop)      { s.active = false; l.timers.disarm(&s.timer) }
 func (s *wakeup) arm(l *Loop, d time.Duration) {
 	s.timer.f = s
@@ -117,10 +117,10 @@ func Wait[C Completion](ctx context.Context, items []C, mode WaitMode, timeout t
 				})
 			}
 			if timeout > 0 {
-				s.arm(t.loop, timeout)
+				s.arm(t.node.loop, timeout)
 			}
 			err = t.park(ctx, s)
-			s.stop(t.loop)
+			s.stop(t.node.loop)
 		}
 	}
 	for _, it := range items {
@@ -148,7 +148,7 @@ func AsCompleted[C Completion](ctx context.Context, items ...C) iter.Seq2[C, err
 		}
 		var ready ring[C]
 		s := &wakeup{t: t, active: true}
-		defer s.stop(t.loop)
+		defer s.stop(t.node.loop)
 		for _, it := range items {
 			it.onDone(func() {
 				ready.push(it)
