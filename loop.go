@@ -31,12 +31,10 @@ type Loop struct {
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
-	curG atomic.Uintptr
-	root node // owner of tasks spawned without a group
-	live int  // tasks not yet finished
-	// liveTasks lists them, newest first, for shutdown and reports.
-	liveTasks *taskBase
-	outside   int // outside work that may wake the loop (executor jobs)
+	curG    atomic.Uintptr
+	root    node // owner of tasks spawned without a group
+	live    int  // tasks not yet finished
+	outside int  // outside work that may wake the loop (executor jobs)
 	// bridges counts the outside contexts whose cancellation may wake the
 	// loop (context.AfterFunc registrations).
 	bridges    int
@@ -89,7 +87,7 @@ func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = 
 
 func newLoop(cfg *config) *Loop {
 	l := &Loop{
-		pool:        coro.NewPool(coro.DefaultSize),
+		pool:        coro.NewLocalPool(coro.DefaultSize),
 		unretrieved: make(map[*taskBase]struct{}),
 	}
 	if cfg.virtual {
@@ -102,7 +100,6 @@ func newLoop(cfg *config) *Loop {
 	}
 	l.inbox.wake = make(chan struct{}, 1)
 	l.root.loop = l
-	l.root.ctx.n = &l.root
 	l.root.ctx.parent = context.Background()
 	return l
 }
@@ -247,8 +244,7 @@ func (l *Loop) shutdown() error {
 	if err == nil {
 		return nil
 	}
-	for l.liveTasks != nil {
-		t := l.liveTasks
+	for _, t := range l.liveTasks() {
 		if t.co != nil {
 			if p := t.co.Kill(); p != nil && t.err == nil {
 				t.err = &PanicError{Value: p, Task: t.name}
@@ -261,6 +257,24 @@ func (l *Loop) shutdown() error {
 		l.finish(t)
 	}
 	return err
+}
+
+// liveTasks returns the tasks that have not finished: every one of them is
+// in the root's subtree (a task outliving its parent moves up to the
+// grandparent, one created under a shield hangs under the root).
+func (l *Loop) liveTasks() []*taskBase {
+	var ts []*taskBase
+	var walk func(n *node)
+	walk = func(n *node) {
+		if t := n.task; t != nil && &t.node == n && t.state != done {
+			ts = append(ts, t)
+		}
+		for c := n.first; c != nil; c = c.next {
+			walk(c)
+		}
+	}
+	walk(&l.root)
+	return ts
 }
 
 // ErrLoopShutdown is the cause with which Run cancels the tasks still

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Cancellation is a tree of nodes, trio's cancel scopes in Go's clothes.
@@ -54,7 +55,6 @@ const (
 
 // nodeCtx is the context.Context of a node.
 type nodeCtx struct {
-	n      *node
 	parent context.Context // values and deadline come from here
 	inner  atomic.Pointer[innerCtx]
 	// deadline is 1 + the loop time of a scope's deadline, or 0 for none;
@@ -65,6 +65,12 @@ type nodeCtx struct {
 type innerCtx struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+}
+
+// node returns the node this context is embedded in: computing it saves a
+// pointer in every task, whose size decides its allocation class.
+func (c *nodeCtx) node() *node {
+	return (*node)(unsafe.Pointer(uintptr(unsafe.Pointer(c)) - unsafe.Offsetof(node{}.ctx)))
 }
 
 // materialize returns the node's standard cancelCtx, making it on first use.
@@ -83,12 +89,12 @@ func (c *nodeCtx) materialize() *innerCtx {
 }
 
 func (c *nodeCtx) Deadline() (time.Time, bool) {
-	if c.n.shield {
+	if c.node().shield {
 		return time.Time{}, false
 	}
 	pd, ok := c.parent.Deadline()
 	if d := c.deadline.Load(); d > 0 {
-		own := c.n.loop.clock.epoch().Add(time.Duration(d - 1))
+		own := c.node().loop.clock.epoch().Add(time.Duration(d - 1))
 		if !ok || own.Before(pd) {
 			return own, true
 		}
@@ -108,9 +114,9 @@ func (c *nodeCtx) Err() error {
 func (c *nodeCtx) Value(key any) any {
 	switch key {
 	case taskKey:
-		return c.n.task
+		return c.node().task
 	case nodeKey:
-		return c.n
+		return c.node()
 	}
 	if in := c.inner.Load(); in != nil {
 		return in.ctx.Value(key)
@@ -119,7 +125,7 @@ func (c *nodeCtx) Value(key any) any {
 }
 
 func (c *nodeCtx) String() string {
-	if t := c.n.task; t != nil {
+	if t := c.node().task; t != nil {
 		return "aio.Context(task " + t.name + ")"
 	}
 	return "aio.Context"
@@ -128,7 +134,7 @@ func (c *nodeCtx) String() string {
 // nodeOf returns the innermost node that ctx reaches, or nil.
 func nodeOf(ctx context.Context) *node {
 	if c, ok := ctx.(*nodeCtx); ok {
-		return c.n
+		return c.node()
 	}
 	n, _ := ctx.Value(nodeKey).(*node)
 	return n
@@ -138,7 +144,7 @@ func nodeOf(ctx context.Context) *node {
 // inherits parent's cancellation; ctx is the context n derives from.
 func (n *node) init(l *Loop, parent *node, ctx context.Context, task *taskBase) {
 	n.loop, n.task = l, task
-	n.ctx.n, n.ctx.parent = n, ctx
+	n.ctx.parent = ctx
 	if parent != nil {
 		n.parent = parent
 		if parent.last == nil {

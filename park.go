@@ -98,7 +98,7 @@ type waitq struct {
 func (q *waitq) empty() bool { return q.head == nil }
 
 func (q *waitq) add(t *taskBase) {
-	t.wq, t.wnext = q, nil
+	t.wnext = nil
 	t.wprev = q.tail
 	if q.tail == nil {
 		q.head = t
@@ -109,8 +109,8 @@ func (q *waitq) add(t *taskBase) {
 }
 
 func (q *waitq) remove(t *taskBase) {
-	if t.wq != q {
-		return
+	if t.wprev == nil && q.head != t {
+		return // not in q: removed already
 	}
 	if t.wprev == nil {
 		q.head = t.wnext
@@ -122,7 +122,7 @@ func (q *waitq) remove(t *taskBase) {
 	} else {
 		t.wnext.wprev = t.wprev
 	}
-	t.wq, t.wprev, t.wnext = nil, nil, nil
+	t.wprev, t.wnext = nil, nil
 }
 
 func (q *waitq) abort(t *taskBase) { q.remove(t) }

@@ -45,11 +45,8 @@ type taskBase struct {
 	timer    timer // for Sleep
 
 	waiters waitq     // tasks awaiting this one
-	wq      *waitq    // the queue this task waits in, if any
 	wprev   *taskBase // links in wq
 	wnext   *taskBase
-
-	livePrev, liveNext *taskBase // links in the loop's list of live tasks
 
 	err       error
 	callbacks *[]func()
@@ -145,11 +142,6 @@ func newTask[T any](l *Loop, ctx context.Context, name string, fn func(context.C
 	}
 	b.node.init(l, parent, ctx, b)
 	l.live++
-	if l.liveTasks != nil {
-		l.liveTasks.livePrev = b
-		b.liveNext = l.liveTasks
-	}
-	l.liveTasks = b
 	b.queued = true
 	l.schedule(b)
 	return t
@@ -178,7 +170,9 @@ func runTaskBody(b taskBody) {
 	t := b.base()
 	g := goid.G()
 	t.g.Store(g)
-	t.node.loop.curG.Store(g)
+	if l := t.node.loop; l.curG.Load() != g {
+		l.curG.Store(g)
+	}
 	b.call()
 }
 
@@ -200,8 +194,8 @@ func (t *taskBase) run(l *Loop) {
 	}
 	t.state = running
 	l.current = t
-	if g := t.g.Load(); g != 0 {
-		l.curG.Store(g)
+	if g := t.g.Load(); g != 0 && l.curG.Load() != g {
+		l.curG.Store(g) // a reused coroutine often has it already
 	}
 	ended := t.co.Resume()
 	l.current = nil
@@ -219,15 +213,6 @@ func (t *taskBase) run(l *Loop) {
 func (l *Loop) finish(t *taskBase) {
 	t.state = done
 	l.live--
-	if t.livePrev != nil {
-		t.livePrev.liveNext = t.liveNext
-	} else {
-		l.liveTasks = t.liveNext
-	}
-	if t.liveNext != nil {
-		t.liveNext.livePrev = t.livePrev
-	}
-	t.livePrev, t.liveNext = nil, nil
 	t.node.unlink()
 	if !t.waiters.empty() {
 		t.retrieved = true
@@ -283,8 +268,12 @@ func (t *taskBase) Err() error {
 	if t.state != done {
 		return ErrInvalidState
 	}
-	t.retrieved = true
-	delete(t.node.loop.unretrieved, t)
+	if !t.retrieved {
+		t.retrieved = true
+		if t.err != nil {
+			delete(t.node.loop.unretrieved, t)
+		}
+	}
 	return t.err
 }
 
@@ -366,7 +355,7 @@ func CurrentTask(ctx context.Context) AnyTask {
 func current(ctx context.Context) (*taskBase, error) {
 	var t *taskBase
 	if c, ok := ctx.(*nodeCtx); ok {
-		t = c.n.task
+		t = c.node().task
 	} else if ctx != nil {
 		t, _ = ctx.Value(taskKey).(*taskBase)
 	}

@@ -11,6 +11,8 @@ import (
 // checks call it before they look). The zero Pool is not usable; use NewPool.
 // A Pool is safe for use by many goroutines.
 type Pool struct {
+	local bool // used by one goroutine only: no atomics, no lock
+
 	// hot holds the Coro that ended last: the common pattern is a body that
 	// ends just before the next one starts, and one atomic swap serves it
 	// where the mutex would cost two atomics each way.
@@ -26,6 +28,15 @@ const DefaultSize = 256
 
 // Default is the pool that package gen uses.
 var Default = NewPool(DefaultSize)
+
+// NewLocalPool returns a pool for one goroutine at a time (an event loop's
+// thread): Get, ending bodies and Drain must never run concurrently. It
+// spares the atomics and the lock that a shared pool needs.
+func NewLocalPool(max int) *Pool {
+	p := NewPool(max)
+	p.local = true
+	return p
+}
 
 // NewPool returns a pool that keeps at most max idle Coros (one more in a
 // fast slot when max > 0). max < 0 panics.
@@ -43,6 +54,18 @@ func NewPool(max int) *Pool {
 func (p *Pool) Get(body Body) *Coro {
 	if body == nil {
 		panic("coro: Get with a nil body")
+	}
+	if p.local {
+		if n := len(p.idle); n > 0 {
+			c := p.idle[n-1]
+			p.idle[n-1] = nil
+			p.idle = p.idle[:n-1]
+			c.body = body
+			return c
+		}
+		c := newCoro(p)
+		c.body = body
+		return c
 	}
 	if c := p.hot.Swap(nil); c != nil {
 		c.body = body
@@ -64,6 +87,14 @@ func (p *Pool) Get(body Body) *Coro {
 }
 
 func (p *Pool) put(c *Coro) {
+	if p.local {
+		if len(p.idle) < p.max {
+			p.idle = append(p.idle, c)
+		} else {
+			c.stop()
+		}
+		return
+	}
 	if p.max > 0 && p.hot.CompareAndSwap(nil, c) {
 		return
 	}
