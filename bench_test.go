@@ -287,3 +287,102 @@ func BenchmarkParkedGoroutinesBaseline(b *testing.B) {
 		wg.Wait()
 	}
 }
+
+func empty(context.Context) (int, error) { return 0, nil }
+
+// BenchmarkToThread is the round trip of an empty job through the loop's
+// default executor, awaited by a task.
+func BenchmarkToThread(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			if _, err := aio.ToThread(ctx, empty); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkGoChanRoundTripBaseline starts a goroutine that sends on a
+// channel and receives from it.
+func BenchmarkGoChanRoundTripBaseline(b *testing.B) {
+	b.ReportAllocs()
+	ch := make(chan int)
+	for b.Loop() {
+		go func() { ch <- 1 }()
+		<-ch
+	}
+}
+
+const (
+	threadsafeCalls   = 1_000_000
+	threadsafeSenders = 4
+)
+
+// BenchmarkCallSoonThreadsafe is 1,000,000 CallSoonThreadsafe calls from 4
+// goroutines into a running loop, reported per call (ns/call).
+func BenchmarkCallSoonThreadsafe(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		l, err := aio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		for b.Loop() {
+			ran := 0
+			all := aio.NewFuture[int]()
+			count := func() {
+				if ran++; ran == threadsafeCalls {
+					all.SetResult(ran)
+				}
+			}
+			var wg sync.WaitGroup
+			for range threadsafeSenders {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range threadsafeCalls / threadsafeSenders {
+						l.CallSoonThreadsafe(count)
+					}
+				}()
+			}
+			if _, err := all.Await(ctx); err != nil {
+				return err
+			}
+			wg.Wait()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/threadsafeCalls, "ns/call")
+		return nil
+	})
+}
+
+// BenchmarkBufferedChanSendBaseline is 1,000,000 sends from 4 goroutines on
+// a buffered channel that one goroutine drains, reported per send.
+func BenchmarkBufferedChanSendBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		ch := make(chan func(), 1024)
+		done := make(chan struct{})
+		go func() {
+			for fn := range ch {
+				fn()
+			}
+			close(done)
+		}()
+		n := 0
+		count := func() { n++ }
+		var wg sync.WaitGroup
+		for range threadsafeSenders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range threadsafeCalls / threadsafeSenders {
+					ch <- count
+				}
+			}()
+		}
+		wg.Wait()
+		close(ch)
+		<-done
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/threadsafeCalls, "ns/call")
+}

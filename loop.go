@@ -3,11 +3,13 @@ package aio
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aio-go/aio/internal/coro"
 	"github.com/aio-go/aio/internal/goid"
@@ -41,6 +43,11 @@ type Loop struct {
 	bridgeHead *bridge
 	bridgeTail *bridge
 	closed     atomic.Bool
+	cfg        *config
+	executor   Executor
+	debug      bool
+	slowStep   time.Duration
+	log        *slog.Logger
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -61,9 +68,15 @@ type runnable interface {
 type Option func(*config)
 
 type config struct {
-	virtual bool
-	seed    *uint64
-	ctx     context.Context
+	virtual      bool
+	seed         *uint64
+	ctx          context.Context
+	debug        bool
+	slowStep     time.Duration
+	logger       *slog.Logger
+	signals      bool
+	workers      int
+	executorWait time.Duration
 }
 
 // WithVirtualClock makes the loop read a virtual clock: it stands still while
@@ -86,9 +99,25 @@ func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
 func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
 
 func newLoop(cfg *config) *Loop {
+	if cfg.slowStep <= 0 {
+		cfg.slowStep = DefaultSlowStep
+	}
+	if cfg.workers <= 0 {
+		cfg.workers = DefaultWorkers
+	}
+	if cfg.executorWait <= 0 {
+		cfg.executorWait = DefaultExecutorWait
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.Default()
+	}
 	l := &Loop{
+		cfg:         cfg,
 		pool:        coro.NewLocalPool(coro.DefaultSize),
 		unretrieved: make(map[*taskBase]struct{}),
+		debug:       cfg.debug || debugFromEnv(),
+		slowStep:    cfg.slowStep,
+		log:         cfg.logger,
 	}
 	if cfg.virtual {
 		l.clock = &virtualClock{}
@@ -99,6 +128,7 @@ func newLoop(cfg *config) *Loop {
 		l.rng = rand.New(rand.NewPCG(*cfg.seed, 0x9e3779b97f4a7c15))
 	}
 	l.inbox.wake = make(chan struct{}, 1)
+	l.inbox.loop = l
 	l.root.loop = l
 	l.root.ctx.parent = context.Background()
 	return l
@@ -108,10 +138,16 @@ func newLoop(cfg *config) *Loop {
 // and error, like asyncio.run. It blocks until main has returned and the
 // loop has shut down.
 //
-// Shutdown follows asyncio.run: when main returns, every task still running
-// is cancelled and waited for. The errors of tasks that nobody retrieved
-// (by awaiting them, or through Result), other than cancellations, are not
-// dropped: Run returns them joined to main's error, each as a *TaskError.
+// Shutdown follows asyncio.run, in this order: when main returns, every
+// task still running is cancelled and waited for; then the default
+// executor is shut down, waiting for its running jobs up to the bound set
+// by WithExecutorWait (5 minutes by default), and the jobs that did not
+// finish are reported; then the loop closes, and work posted to it from
+// other goroutines from then on is refused with ErrLoopClosed. The errors of
+// tasks that nobody retrieved (by awaiting them, or through Result), other
+// than cancellations, are not dropped: Run returns them joined to main's
+// error, each as a *TaskError, with the panics of callbacks and the
+// executor's shutdown error.
 //
 // Run called from inside a task returns ErrNested without running main; a
 // nil main returns an error. A panic in main becomes a *PanicError.
@@ -134,7 +170,13 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
 	t := newTask(l, parent, "main", main)
+	if cfg.signals {
+		defer l.handleSignals(&t.taskBase)()
+	}
 	err := l.runUntil(func() bool { return t.state == done })
+	if l.debug {
+		l.reportPending()
+	}
 	if serr := l.shutdown(); err == nil {
 		err = serr
 	}
@@ -143,6 +185,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	errs := []error{err, t.err}
 	errs = append(errs, l.unretrievedErrors()...)
 	errs = append(errs, l.callbackErrs...)
+	errs = append(errs, l.shutdownExecutor())
 	l.close()
 	return t.result, errors.Join(errs...)
 }
@@ -229,9 +272,23 @@ func (l *Loop) idle() error {
 	if !ok {
 		when = -1
 	}
+	if l.outside > 0 {
+		// An executor job is running on another core and will post its
+		// result soon: yielding a few times first often spares the loop's
+		// thread a sleep and a wake-up in the kernel.
+		for i := 0; i < spinYields && l.inbox.empty(); i++ {
+			runtime.Gosched()
+		}
+		if !l.inbox.empty() {
+			return nil
+		}
+	}
 	l.clock.wait(when, l.inbox.wake)
 	return nil
 }
+
+// spinYields bounds the yielding before the loop sleeps for outside work.
+const spinYields = 16
 
 // shutdown cancels every task that is still running and runs the loop until
 // they have all finished, as asyncio.run does at its end. On the virtual
@@ -283,6 +340,7 @@ var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
 
 func (l *Loop) close() {
 	l.closed.Store(true)
+	l.inbox.close()
 	l.pool.Drain()
 }
 
@@ -290,6 +348,9 @@ func (l *Loop) close() {
 func (l *Loop) unretrievedErrors() []error {
 	var errs []error
 	for t := range l.unretrieved {
+		if l.debug {
+			l.reportUnretrieved(t)
+		}
 		errs = append(errs, &TaskError{Task: t.name, Err: t.err})
 	}
 	clear(l.unretrieved)
@@ -302,18 +363,41 @@ func (l *Loop) schedule(r runnable) { l.ready.push(r) }
 // inbox carries work from other goroutines to the loop. A burst of posts
 // costs one wake-up: only the post that finds the inbox empty signals.
 type inbox struct {
-	mu    sync.Mutex
-	fns   []func()
-	spare []func()
-	wake  chan struct{}
+	loop   *Loop
+	mu     sync.Mutex
+	fns    []runnable
+	spare  []runnable
+	closed bool
+	wake   chan struct{}
 	// n mirrors len(fns), so that the loop looks at an empty inbox with
 	// one atomic load instead of a lock.
 	n atomic.Int32
 }
 
-func (b *inbox) post(fn func()) {
+// An inbox entry is a runnable: the kernel's own (an executor job's
+// completion), a plain function, or a user's callback. A func converts to
+// the interface without allocating, so a post costs no allocation.
+type (
+	plainFunc    func()
+	callbackFunc func()
+)
+
+func (f plainFunc) run(*Loop)      { f() }
+func (f callbackFunc) run(l *Loop) { l.callback(f) }
+
+// post queues fn for the loop; it reports false once the inbox is closed.
+func (b *inbox) post(fn func()) bool { return b.add(plainFunc(fn)) }
+
+// postRunnable queues r.run for the loop; see post.
+func (b *inbox) postRunnable(r runnable) bool { return b.add(r) }
+
+func (b *inbox) add(p runnable) bool {
 	b.mu.Lock()
-	b.fns = append(b.fns, fn)
+	if b.closed {
+		b.mu.Unlock()
+		return false
+	}
+	b.fns = append(b.fns, p)
 	first := len(b.fns) == 1
 	b.n.Store(int32(len(b.fns)))
 	b.mu.Unlock()
@@ -323,6 +407,7 @@ func (b *inbox) post(fn func()) {
 		default:
 		}
 	}
+	return true
 }
 
 func (b *inbox) empty() bool { return b.n.Load() == 0 }
@@ -333,22 +418,28 @@ func (b *inbox) drain() {
 	}
 	b.mu.Lock()
 	fns := b.fns
-	if len(fns) == 0 {
-		b.mu.Unlock()
-		return
-	}
 	b.fns, b.spare = b.spare[:0], nil
 	b.n.Store(0)
 	b.mu.Unlock()
-	for i, fn := range fns {
+	for i, p := range fns {
 		fns[i] = nil
-		fn()
+		p.run(b.loop)
 	}
 	b.mu.Lock()
 	if b.spare == nil {
 		b.spare = fns[:0]
 	}
 	b.mu.Unlock()
+}
+
+// close refuses later posts and runs what was posted until now: the loop's
+// closed flag is set, so those functions see it (a coroutine started from
+// another goroutine fails with ErrLoopClosed, a callback is dropped).
+func (b *inbox) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.drain()
 }
 
 // taskBodyName and loopName are the functions at the bottom of every task's

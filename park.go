@@ -42,6 +42,9 @@ func (t *taskBase) cancelWake() {
 func (t *taskBase) park(ctx context.Context, w waitable) error {
 	t.state, t.woken = parked, false
 	t.parkedOn, _ = w.(*wakeup)
+	if t.debug != nil {
+		t.noteParked()
+	}
 	t.parkID++
 	stop := t.bridgeAwait(ctx)
 	for {
@@ -171,6 +174,9 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return cancelled(ctx)
 	}
 	if d == 0 {
+		if t.debug != nil {
+			t.noteParked()
+		}
 		t.queued, t.woken = true, true
 		t.node.loop.schedule(t)
 		t.state = parked

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 
 	"github.com/aio-go/aio/internal/coro"
 	"github.com/aio-go/aio/internal/goid"
@@ -42,7 +43,8 @@ type taskBase struct {
 	// parkedOn is the wakeup the task is parked on, if any: its callbacks
 	// outlive the wait, and must not wake another await.
 	parkedOn *wakeup
-	timer    timer // for Sleep
+	timer    timer      // for Sleep
+	debug    *debugInfo // debug mode only
 
 	waiters waitq     // tasks awaiting this one
 	wprev   *taskBase // links in wq
@@ -141,6 +143,9 @@ func newTask[T any](l *Loop, ctx context.Context, name string, fn func(context.C
 		parent = &l.root
 	}
 	b.node.init(l, parent, ctx, b)
+	if l.debug {
+		l.noteCreated(b)
+	}
 	l.live++
 	b.queued = true
 	l.schedule(b)
@@ -197,8 +202,18 @@ func (t *taskBase) run(l *Loop) {
 	if g := t.g.Load(); g != 0 && l.curG.Load() != g {
 		l.curG.Store(g) // a reused coroutine often has it already
 	}
+	var (
+		start time.Time
+		began string
+	)
+	if l.debug {
+		start, began = time.Now(), t.stepSite()
+	}
 	ended := t.co.Resume()
 	l.current = nil
+	if l.debug {
+		l.stepTook(t, began, time.Since(start))
+	}
 	if ended {
 		if p := t.co.End(); p != nil {
 			panic(p) // runTaskBody recovers everything; this is a bug

@@ -40,6 +40,10 @@ var sections = []section{
 	// Asyncio (tour_asyncio.go)
 	{"asyncio-gather", asyncioGather},
 	{"asyncio-task-cancel", asyncioTaskCancel},
+	// Asyncio and non-asyncio-aware code (tour_blocking.go)
+	{"asyncio-blocking", asyncioBlocking},
+	{"asyncio-debug", asyncioDebug},
+	{"asyncio-executor", asyncioExecutor},
 	// Asyncio and task spawn (tour_spawn.go)
 	{"spawn-manual-finalization", spawnManualFinalization},
 	{"taskgroup-error", taskgroupError},

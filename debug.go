@@ -1,0 +1,131 @@
+package aio
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"time"
+)
+
+// Debug mode, PYTHONASYNCIODEBUG: turned on by WithDebug or the environment
+// variable AIODEBUG=1. It warns, through log/slog, about a step that held the
+// loop longer than a threshold (a blocking call in a task), naming the task
+// and the await it resumed from; it records where each task was created and
+// shows it in its reports; and when main returns it reports the tasks still
+// pending and, at the end, the errors nobody retrieved. Off, it costs a
+// branch per step.
+
+// DefaultSlowStep is the debug mode's threshold for a slow step, asyncio's
+// slow_callback_duration.
+const DefaultSlowStep = 100 * time.Millisecond
+
+// WithDebug turns on debug mode, as PYTHONASYNCIODEBUG=1 does for asyncio;
+// AIODEBUG=1 in the environment does the same for every Run.
+func WithDebug() Option { return func(c *config) { c.debug = true } }
+
+// WithSlowStep sets the debug mode's threshold for a slow step (100 ms by
+// default). It does not turn debug mode on.
+func WithSlowStep(d time.Duration) Option { return func(c *config) { c.slowStep = d } }
+
+// WithLogger sets where debug mode's warnings go (slog.Default() if not
+// given).
+func WithLogger(log *slog.Logger) Option { return func(c *config) { c.logger = log } }
+
+// debugInfo is what debug mode keeps about a task.
+type debugInfo struct {
+	created string // where CreateTask was called
+	resumed string // the await the task parked in last
+}
+
+func debugFromEnv() bool { return os.Getenv("AIODEBUG") == "1" }
+
+// callerSite returns "function file:line" of the caller skip frames up,
+// skipping frames of this package.
+func callerSite(skip int) string {
+	pcs := make([]uintptr, 16)
+	n := runtime.Callers(skip+1, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !isAioFrame(f.Function) || !more {
+			return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
+		}
+	}
+}
+
+var aioPrefix = func() string {
+	name := runtime.FuncForPC(callerPC()).Name() // ".../aio.callerPC"
+	return name[:len(name)-len("callerPC")]
+}()
+
+//go:noinline
+func callerPC() uintptr {
+	pc, _, _, _ := runtime.Caller(0)
+	return pc
+}
+
+func isAioFrame(fn string) bool {
+	return len(fn) >= len(aioPrefix) && fn[:len(aioPrefix)] == aioPrefix
+}
+
+// noteCreated records where a task was created, in debug mode.
+func (l *Loop) noteCreated(t *taskBase) {
+	t.debug = &debugInfo{created: callerSite(3)}
+}
+
+// noteParked records the await a task parks in, in debug mode.
+func (t *taskBase) noteParked() {
+	if t.debug != nil {
+		t.debug.resumed = callerSite(3)
+	}
+}
+
+// stepSite is where the task's next step begins: the await it is parked
+// in, or for its first step, where it was created.
+func (t *taskBase) stepSite() string {
+	switch {
+	case t.debug == nil:
+		return ""
+	case t.debug.resumed != "":
+		return t.debug.resumed
+	}
+	return "start of the task, created at " + t.debug.created
+}
+
+// stepTook reports a slow step, in debug mode: the task, how long, and where
+// the step began.
+func (l *Loop) stepTook(t *taskBase, began string, d time.Duration) {
+	if d < l.slowStep {
+		return
+	}
+	attrs := []any{"task", t.name, "seconds", d.Seconds()}
+	if began != "" {
+		attrs = append(attrs, "step_began_at", began)
+	}
+	if t.debug != nil {
+		attrs = append(attrs, "created_at", t.debug.created)
+	}
+	l.log.Warn(fmt.Sprintf("executing task %s took %.3f seconds", t.name, d.Seconds()), attrs...)
+}
+
+// reportPending reports, in debug mode, the tasks still pending when main
+// returned: Run is about to cancel them.
+func (l *Loop) reportPending() {
+	for _, t := range l.liveTasks() {
+		attrs := []any{"task", t.name}
+		if t.debug != nil {
+			attrs = append(attrs, "created_at", t.debug.created)
+		}
+		l.log.Warn("task still pending when main returned: cancelling it", attrs...)
+	}
+}
+
+// reportUnretrieved reports, in debug mode, an error nobody retrieved.
+func (l *Loop) reportUnretrieved(t *taskBase) {
+	attrs := []any{"task", t.name, "error", t.err}
+	if t.debug != nil {
+		attrs = append(attrs, "created_at", t.debug.created)
+	}
+	l.log.Error("task error was never retrieved", attrs...)
+}

@@ -1,0 +1,140 @@
+package aio
+
+import (
+	"context"
+	"sync"
+)
+
+// Thread-safe submission: the only ways into a loop from another goroutine.
+// Posts go through the loop's inbox, which wakes the loop once per burst:
+// a thousand posts from other goroutines while the loop is busy cost one
+// wake-up, not a thousand.
+
+// GetRunningLoop returns the loop of ctx, asyncio.get_running_loop, so that
+// a task can hand it to goroutines that must reach the loop later. It fails
+// like every loop call when ctx is not the context of the running task.
+func GetRunningLoop(ctx context.Context) (*Loop, error) {
+	t, err := current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.node.loop, nil
+}
+
+// CallSoonThreadsafe arranges for fn to run on the loop as a callback,
+// asyncio's call_soon_threadsafe: it may be called from any goroutine. A
+// burst of calls costs the loop one wake-up. It returns ErrLoopClosed once
+// the loop has closed (fn then never runs); a nil fn is an error.
+func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	if fn == nil {
+		return errNilFunc
+	}
+	if !l.inbox.add(callbackFunc(fn)) {
+		return ErrLoopClosed
+	}
+	return nil
+}
+
+// post runs fn on the loop thread at its next step; it reports false if
+// the loop has closed.
+func (l *Loop) post(fn func()) bool { return l.inbox.post(fn) }
+
+// ConcurrentFuture is the result of a coroutine started from another
+// goroutine with RunCoroutineThreadsafe, Python's concurrent.futures.Future:
+// its methods may be called from any goroutine.
+type ConcurrentFuture[T any] struct {
+	loop   *Loop
+	done   chan struct{}
+	once   sync.Once
+	result T
+	err    error
+	mu     sync.Mutex
+	task   *Task[T] // set on the loop thread once the task exists
+	cause  error    // a Cancel that came before the task existed
+	cancel bool
+}
+
+func (f *ConcurrentFuture[T]) complete(v T, err error) {
+	f.once.Do(func() {
+		f.result, f.err = v, err
+		close(f.done)
+	})
+}
+
+// RunCoroutineThreadsafe starts fn as a task of the loop from any
+// goroutine, asyncio.run_coroutine_threadsafe, and returns a future for its
+// outcome. The task belongs to the loop (Run cancels it at the end, and the
+// future then holds the cancellation). It returns ErrLoopClosed if the loop
+// has closed, and an error for a nil fn.
+func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error)) (*ConcurrentFuture[T], error) {
+	if fn == nil {
+		return nil, errNilFunc
+	}
+	f := &ConcurrentFuture[T]{loop: l, done: make(chan struct{})}
+	ok := l.inbox.post(func() {
+		if l.closed.Load() {
+			var zero T
+			f.complete(zero, ErrLoopClosed)
+			return
+		}
+		t := newTask(l, &l.root.ctx, "threadsafe", fn)
+		t.retrieved = true // the future hands the error to its waiter
+		t.addCallback(func() { f.complete(t.result, t.err) })
+		f.mu.Lock()
+		f.task = t
+		cancel, cause := f.cancel, f.cause
+		f.mu.Unlock()
+		if cancel {
+			t.Cancel(cause)
+		}
+	})
+	if !ok {
+		return nil, ErrLoopClosed
+	}
+	return f, nil
+}
+
+// Wait blocks until the task has finished and returns its result and
+// error, or returns ctx's error (the task goes on) if ctx is done first. It
+// must not be called from a task of the same loop, which it would block.
+func (f *ConcurrentFuture[T]) Wait(ctx context.Context) (T, error) {
+	select {
+	case <-f.done:
+		return f.result, f.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// Done returns a channel that is closed when the task has finished.
+func (f *ConcurrentFuture[T]) Done() <-chan struct{} { return f.done }
+
+// Result returns the task's result and error once it has finished, and
+// ErrInvalidState before.
+func (f *ConcurrentFuture[T]) Result() (T, error) {
+	select {
+	case <-f.done:
+		return f.result, f.err
+	default:
+		var zero T
+		return zero, ErrInvalidState
+	}
+}
+
+// Cancel cancels the task with cause, from any goroutine; the future then
+// completes with the task's cancellation. Cancelling a finished task does
+// nothing.
+func (f *ConcurrentFuture[T]) Cancel(cause error) {
+	f.loop.inbox.post(func() {
+		f.mu.Lock()
+		t := f.task
+		if t == nil {
+			f.cancel, f.cause = true, cause
+		}
+		f.mu.Unlock()
+		if t != nil {
+			t.Cancel(cause)
+		}
+	})
+}
