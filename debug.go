@@ -69,28 +69,42 @@ func isAioFrame(fn string) bool {
 	return len(fn) >= len(aioPrefix) && fn[:len(aioPrefix)] == aioPrefix
 }
 
-// noteCreated records where a task was created, in debug mode.
+// noteCreated records where a task was created, in debug mode. Debug
+// information lives in a map of the loop rather than in every task: a task's
+// size decides its allocation class.
 func (l *Loop) noteCreated(t *taskBase) {
-	t.debug = &debugInfo{created: callerSite(3)}
+	if l.debugInfo == nil {
+		l.debugInfo = make(map[*taskBase]*debugInfo)
+	}
+	l.debugInfo[t] = &debugInfo{created: callerSite(3)}
+}
+
+// debugOf returns the debug information of t, or nil.
+func (t *taskBase) debugOf() *debugInfo {
+	if l := t.node.loop; l.debugInfo != nil {
+		return l.debugInfo[t]
+	}
+	return nil
 }
 
 // noteParked records the await a task parks in, in debug mode.
 func (t *taskBase) noteParked() {
-	if t.debug != nil {
-		t.debug.resumed = callerSite(3)
+	if d := t.debugOf(); d != nil {
+		d.resumed = callerSite(3)
 	}
 }
 
 // stepSite is where the task's next step begins: the await it is parked
 // in, or for its first step, where it was created.
 func (t *taskBase) stepSite() string {
+	d := t.debugOf()
 	switch {
-	case t.debug == nil:
+	case d == nil:
 		return ""
-	case t.debug.resumed != "":
-		return t.debug.resumed
+	case d.resumed != "":
+		return d.resumed
 	}
-	return "start of the task, created at " + t.debug.created
+	return "start of the task, created at " + d.created
 }
 
 // stepTook reports a slow step, in debug mode: the task, how long, and where
@@ -99,23 +113,23 @@ func (l *Loop) stepTook(t *taskBase, began string, d time.Duration) {
 	if d < l.slowStep {
 		return
 	}
-	attrs := []any{"task", t.name, "seconds", d.Seconds()}
+	attrs := []any{"task", t.Name(), "seconds", d.Seconds()}
 	if began != "" {
 		attrs = append(attrs, "step_began_at", began)
 	}
-	if t.debug != nil {
-		attrs = append(attrs, "created_at", t.debug.created)
+	if d := t.debugOf(); d != nil {
+		attrs = append(attrs, "created_at", d.created)
 	}
-	l.log.Warn(fmt.Sprintf("executing task %s took %.3f seconds", t.name, d.Seconds()), attrs...)
+	l.log.Warn(fmt.Sprintf("executing task %s took %.3f seconds", t.Name(), d.Seconds()), attrs...)
 }
 
 // reportPending reports, in debug mode, the tasks still pending when main
 // returned: Run is about to cancel them.
 func (l *Loop) reportPending() {
 	for _, t := range l.liveTasks() {
-		attrs := []any{"task", t.name}
-		if t.debug != nil {
-			attrs = append(attrs, "created_at", t.debug.created)
+		attrs := []any{"task", t.Name()}
+		if d := t.debugOf(); d != nil {
+			attrs = append(attrs, "created_at", d.created)
 		}
 		l.log.Warn("task still pending when main returned: cancelling it", attrs...)
 	}
@@ -123,9 +137,9 @@ func (l *Loop) reportPending() {
 
 // reportUnretrieved reports, in debug mode, an error nobody retrieved.
 func (l *Loop) reportUnretrieved(t *taskBase) {
-	attrs := []any{"task", t.name, "error", t.err}
-	if t.debug != nil {
-		attrs = append(attrs, "created_at", t.debug.created)
+	attrs := []any{"task", t.Name(), "error", t.err}
+	if d := t.debugOf(); d != nil {
+		attrs = append(attrs, "created_at", d.created)
 	}
 	l.log.Error("task error was never retrieved", attrs...)
 }

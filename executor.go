@@ -241,7 +241,7 @@ func RunInExecutor[T any](ctx context.Context, ex Executor, fn func(context.Cont
 		return zero, cancelled(ctx)
 	}
 	l := t.node.loop
-	j := &job[T]{fn: fn, name: t.name, loop: l}
+	j := &job[T]{fn: fn, name: t.Name(), loop: l}
 	j.jctx.values = ctx
 	j.wake.t, j.wake.active = t, true
 	l.outside++

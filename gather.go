@@ -19,21 +19,21 @@ import (
 // returns the cancellation (its cause travels to the tasks and back).
 // A nil function is an error, checked before anything starts.
 func Gather[T any](ctx context.Context, fns ...func(context.Context) (T, error)) ([]T, error) {
-	res, first, err := gather(ctx, fns, true)
+	g, err := gather(ctx, fns, true)
 	if err != nil {
 		return nil, err
 	}
-	if first != nil {
-		return nil, first
+	if g.j.first != nil {
+		return nil, g.j.first
 	}
 	if ctx.Err() != nil {
 		// Cancelled, though every task returned a result (they ignored
 		// the cancellation): Gather is an await in a cancelled context.
 		return nil, cancelled(ctx)
 	}
-	out := make([]T, len(res))
-	for i, r := range res {
-		out[i] = r.Value
+	out := make([]T, len(g.children))
+	for i, c := range g.children {
+		out[i] = c.result
 	}
 	return out, nil
 }
@@ -51,63 +51,56 @@ type Result[T any] struct {
 // Cancellation: cancelling ctx cancels every task; GatherAll waits for them,
 // and returns their outcomes with the cancellation as its error.
 func GatherAll[T any](ctx context.Context, fns ...func(context.Context) (T, error)) ([]Result[T], error) {
-	res, _, err := gather(ctx, fns, false)
-	if err == nil && ctx.Err() != nil {
+	g, err := gather(ctx, fns, false)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]Result[T], len(g.children))
+	for i, c := range g.children {
+		res[i] = Result[T]{c.result, c.err}
+	}
+	if ctx.Err() != nil {
 		err = cancelled(ctx)
 	}
 	return res, err
 }
 
+// gathering is one Gather: its scope, its joiner and its tasks, in one
+// allocation.
+type gathering[T any] struct {
+	scope    node
+	j        joiner
+	children []*Task[T]
+}
+
 // gather runs fns in a scope of their own and waits for all of them. With
-// failFast, the first error cancels the scope. It returns the outcomes, the
-// first error of a task, and an error of its own (bad use).
-func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), failFast bool) ([]Result[T], error, error) {
+// failFast, the first error cancels the scope. It returns an error of its
+// own for bad use, before anything starts.
+func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), failFast bool) (*gathering[T], error) {
 	t, err := current(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, fn := range fns {
 		if fn == nil {
-			return nil, nil, errNilFunc
+			return nil, errNilFunc
 		}
 	}
-	l := t.node.loop
-	res := make([]Result[T], len(fns))
+	g := &gathering[T]{children: make([]*Task[T], len(fns))}
 	if len(fns) == 0 {
-		return res, nil, nil
+		return g, nil
 	}
-	scope := &node{}
-	scope.init(l, nodeOf(ctx), ctx, t)
-	var (
-		left  = len(fns)
-		first error
-		w     = &wakeup{t: t, active: true}
-	)
+	l := t.node.loop
+	g.scope.init(l, nodeOf(ctx), ctx, t)
+	g.j.init(t, &g.scope)
+	g.j.failFast = failFast
 	for i, fn := range fns {
-		child := newTask(l, &scope.ctx, "gather", fn)
-		child.onDone(func() {
-			res[i] = Result[T]{child.result, child.err}
-			child.retrieved = true
-			delete(l.unretrieved, &child.taskBase)
-			if child.err != nil && first == nil {
-				first = child.err
-				if failFast {
-					scope.cancel(l, child.err)
-				}
-			}
-			if left--; left == 0 {
-				w.notify()
-			}
-		})
+		g.children[i] = newTask(l, &g.scope.ctx, &nameGather, fn)
+		g.j.add(&g.children[i].taskBase)
 	}
-	for left > 0 {
-		// Shielded: an outer cancellation reaches the tasks through the
-		// scope, and Gather must wait until they have finished.
-		t.park(context.Background(), w)
-	}
-	w.stop(l)
-	scope.unlink()
-	return res, first, nil
+	g.j.wait()
+	g.scope.unlink()
+	return g, nil
 }
 
 // isCancel reports whether err is a cancellation: an await's

@@ -30,15 +30,13 @@ import (
 //     (trio's nursery.cancel_scope.cancel()).
 //   - Starting a task after the group has failed or finished is an error.
 type TaskGroup struct {
-	node    node
-	owner   *taskBase
-	left    int // tasks not finished
-	wake    wakeup
-	errs    []error
-	failed  bool
-	ended   bool
-	byUser  bool // Cancel was called
-	waiting bool // the block has returned and waits for the tasks
+	node   node
+	owner  *taskBase
+	join   joiner
+	errs   []error
+	failed bool
+	ended  bool
+	byUser bool // Cancel was called
 }
 
 // WithTaskGroup runs fn with a new task group and waits for all the group's
@@ -58,21 +56,16 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	}
 	l := t.node.loop
 	tg := &TaskGroup{owner: t}
-	tg.wake.t, tg.wake.active = t, true
 	tg.node.init(l, nodeOf(ctx), ctx, t)
+	tg.join.init(t, &tg.node)
+	tg.join.group = tg
 	err = fn(&tg.node.ctx, tg)
 	if err != nil && !isCancel(err) {
 		tg.errs = append(tg.errs, err)
 		tg.fail(err)
 	}
-	tg.waiting = true
-	for tg.left > 0 {
-		// Shielded: an outer cancellation reaches the tasks through the
-		// group's node, and the group must wait until they have finished.
-		t.park(context.Background(), &tg.wake)
-	}
-	tg.waiting, tg.ended = false, true
-	tg.wake.stop(l)
+	tg.join.wait()
+	tg.ended = true
 	// A cancellation from outside: of the parent, or of a foreign context
 	// the group was created under (it reaches the group's node directly).
 	var outer error
@@ -132,24 +125,20 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	if tg.failed {
 		return nil, fmt.Errorf("%w: the task group is shutting down after an error", ErrInvalidState)
 	}
-	t := newTask(l, &tg.node.ctx, "task", fn)
+	t := newTask(l, &tg.node.ctx, &nameTask, fn)
 	for _, o := range opts {
 		o(&t.taskBase)
 	}
-	tg.left++
-	t.onDone(func() { tg.taskDone(&t.taskBase) })
+	tg.join.add(&t.taskBase)
 	return t, nil
 }
 
+// taskDone is the group's part of its joiner's reaction to a task's end.
 func (tg *TaskGroup) taskDone(t *taskBase) {
-	tg.left--
 	if t.err != nil && !isCancel(t.err) {
 		t.retrieved = true
 		tg.errs = append(tg.errs, t.err)
 		tg.fail(t.err)
-	}
-	if tg.left == 0 && tg.waiting {
-		tg.wake.notify()
 	}
 }
 

@@ -48,6 +48,7 @@ type Loop struct {
 	debug      bool
 	slowStep   time.Duration
 	log        *slog.Logger
+	debugInfo  map[*taskBase]*debugInfo // debug mode only
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -113,7 +114,7 @@ func newLoop(cfg *config) *Loop {
 	}
 	l := &Loop{
 		cfg:         cfg,
-		pool:        coro.NewLocalPool(coro.DefaultSize),
+		pool:        coro.NewLocalPool(maxIdleCoros),
 		unretrieved: make(map[*taskBase]struct{}),
 		debug:       cfg.debug || debugFromEnv(),
 		slowStep:    cfg.slowStep,
@@ -169,7 +170,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
-	t := newTask(l, parent, "main", main)
+	t := newTask(l, parent, &nameMain, main)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}
@@ -253,6 +254,10 @@ func (l *Loop) idle() error {
 	if l.bridges > 0 && l.pollBridges() {
 		return nil // a cancellation made on the loop is on its way
 	}
+	// The loop keeps the coroutines of finished tasks for the next ones,
+	// as many as a burst needed; when it has nothing to do, it gives back
+	// those beyond what its live tasks could need.
+	l.pool.Trim(max(coro.DefaultSize, l.live))
 	when, ok := l.timers.next()
 	if l.clock.virtual() {
 		switch {
@@ -287,6 +292,10 @@ func (l *Loop) idle() error {
 	return nil
 }
 
+// maxIdleCoros bounds the coroutines a loop keeps for reuse while busy;
+// idle trims them to what its live tasks could use.
+const maxIdleCoros = 1 << 16
+
 // spinYields bounds the yielding before the loop sleeps for outside work.
 const spinYields = 16
 
@@ -304,7 +313,7 @@ func (l *Loop) shutdown() error {
 	for _, t := range l.liveTasks() {
 		if t.co != nil {
 			if p := t.co.Kill(); p != nil && t.err == nil {
-				t.err = &PanicError{Value: p, Task: t.name}
+				t.err = &PanicError{Value: p, Task: t.Name()}
 			}
 			t.co = nil
 		}
@@ -351,7 +360,7 @@ func (l *Loop) unretrievedErrors() []error {
 		if l.debug {
 			l.reportUnretrieved(t)
 		}
-		errs = append(errs, &TaskError{Task: t.name, Err: t.err})
+		errs = append(errs, &TaskError{Task: t.Name(), Err: t.err})
 	}
 	clear(l.unretrieved)
 	return errs

@@ -126,7 +126,7 @@ func (c *nodeCtx) Value(key any) any {
 
 func (c *nodeCtx) String() string {
 	if t := c.node().task; t != nil {
-		return "aio.Context(task " + t.name + ")"
+		return "aio.Context(task " + t.Name() + ")"
 	}
 	return "aio.Context"
 }

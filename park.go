@@ -42,7 +42,7 @@ func (t *taskBase) cancelWake() {
 func (t *taskBase) park(ctx context.Context, w waitable) error {
 	t.state, t.woken = parked, false
 	t.parkedOn, _ = w.(*wakeup)
-	if t.debug != nil {
+	if t.node.loop.debug {
 		t.noteParked()
 	}
 	t.parkID++
@@ -174,7 +174,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return cancelled(ctx)
 	}
 	if d == 0 {
-		if t.debug != nil {
+		if t.node.loop.debug {
 			t.noteParked()
 		}
 		t.queued, t.woken = true, true

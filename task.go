@@ -24,10 +24,10 @@ const (
 // taskBase is the part of a task that does not depend on its result type:
 // what the loop schedules, parks and wakes.
 type taskBase struct {
-	node node // the task's cancellation node; its ctx is the task's context
-	co   *coro.Coro
-	body taskBody // the *Task[T] that embeds this
-	name string
+	node  node // the task's cancellation node; its ctx is the task's context
+	co    *coro.Coro
+	body  taskBody // the *Task[T] that embeds this
+	namep *string  // its name: a pointer, as most tasks share a default
 	// g is the goroutine of its coroutine (goid), set when it starts:
 	// atomic, because a misused context is checked from any goroutine.
 	g atomic.Uintptr
@@ -43,15 +43,15 @@ type taskBase struct {
 	// parkedOn is the wakeup the task is parked on, if any: its callbacks
 	// outlive the wait, and must not wake another await.
 	parkedOn *wakeup
-	timer    timer      // for Sleep
-	debug    *debugInfo // debug mode only
+	timer    timer // for Sleep
 
 	waiters waitq     // tasks awaiting this one
 	wprev   *taskBase // links in wq
 	wnext   *taskBase
 
 	err       error
-	callbacks *[]func()
+	join      *joiner   // the Gather or TaskGroup that waits for it
+	callbacks *[]func() // done-callbacks, rarer, allocated on first use
 }
 
 // taskBody is the typed side of a task.
@@ -87,7 +87,15 @@ type TaskOption func(*taskBase)
 
 // WithName names the task; names appear in errors and debug reports. The
 // default is "task".
-func WithName(name string) TaskOption { return func(t *taskBase) { t.name = name } }
+func WithName(name string) TaskOption { return func(t *taskBase) { t.namep = &name } }
+
+// Default task names, shared by the tasks that have no name of their own.
+var (
+	nameTask     = "task"
+	nameMain     = "main"
+	nameGather   = "gather"
+	nameThreadsf = "threadsafe"
+)
 
 // CreateTask starts fn as a new task on the loop of ctx and returns its
 // handle, asyncio.create_task. fn runs from the next step of the loop on, with
@@ -111,7 +119,7 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 	if fn == nil {
 		return nil, errNilFunc
 	}
-	t := newTask(l, ctx, "task", fn)
+	t := newTask(l, ctx, &nameTask, fn)
 	for _, o := range opts {
 		o(&t.taskBase)
 	}
@@ -131,10 +139,10 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 	return err
 }
 
-func newTask[T any](l *Loop, ctx context.Context, name string, fn func(context.Context) (T, error)) *Task[T] {
+func newTask[T any](l *Loop, ctx context.Context, name *string, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
 	b := &t.taskBase
-	b.body, b.name = t, name
+	b.body, b.namep = t, name
 	b.timer.f = b
 	parent := nodeOf(ctx)
 	if parent == nil || parent.loop != l || (parent.parent == nil && parent != &l.root) {
@@ -169,7 +177,7 @@ func runTaskBody(b taskBody) {
 				panic(r) // the loop is unwinding a task it cannot finish
 			}
 			t := b.base()
-			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.name}
+			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.Name()}
 		}
 	}()
 	t := b.base()
@@ -233,6 +241,12 @@ func (l *Loop) finish(t *taskBase) {
 		t.retrieved = true
 		t.waiters.wakeAll()
 	}
+	if l.debugInfo != nil {
+		defer delete(l.debugInfo, t)
+	}
+	if t.join != nil {
+		t.join.taskDone(t)
+	}
 	if t.callbacks != nil {
 		for _, cb := range *t.callbacks {
 			l.callback(cb)
@@ -248,7 +262,7 @@ func (l *Loop) finish(t *taskBase) {
 func (t *taskBase) fire(*Loop) { t.wake() }
 
 // Name returns the task's name.
-func (t *taskBase) Name() string { return t.name }
+func (t *taskBase) Name() string { return *t.namep }
 
 // Done reports whether the task has finished: returned, failed, panicked or
 // been cancelled.

@@ -129,15 +129,22 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	err = fn(&s.node.ctx, s)
 	l.timers.disarm(&s.timer)
 	s.exited = true
-	outer := s.node.parent != nil && s.node.parent.cancelled
-	s.node.unlink()
-	if s.expired && !outer && isCancel(err) {
-		if moveOn {
-			return nil
-		}
-		return ErrTimeout
+	var outer error
+	if p := s.node.parent; p != nil && p.cancelled {
+		outer = p.cause
 	}
-	return err
+	s.node.unlink()
+	switch {
+	case !s.expired || !isCancel(err):
+		return err
+	case outer != nil:
+		// Cancelled from outside in the same step as the deadline: the
+		// outer cancellation is what goes on, with its own cause.
+		return &CancelledError{Cause: outer}
+	case moveOn:
+		return nil
+	}
+	return ErrTimeout
 }
 
 // WaitFor waits for a with a timeout of d, asyncio.wait_for: it returns a's

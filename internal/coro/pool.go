@@ -108,6 +108,23 @@ func (p *Pool) put(c *Coro) {
 	c.stop()
 }
 
+// Trim ends idle Coros beyond the n most recently used, so that a pool
+// sized by a burst gives its memory back once the burst is over.
+func (p *Pool) Trim(n int) {
+	p.mu.Lock()
+	var extra []*Coro
+	if len(p.idle) > n {
+		extra = append(extra, p.idle[:len(p.idle)-n]...)
+		kept := copy(p.idle, p.idle[len(p.idle)-n:])
+		clear(p.idle[kept:])
+		p.idle = p.idle[:kept]
+	}
+	p.mu.Unlock()
+	for _, c := range extra {
+		c.stop()
+	}
+}
+
 // Drain ends the goroutine of every idle Coro. Coros that are running a body
 // are not affected and come back to the pool as usual when they end.
 func (p *Pool) Drain() {
