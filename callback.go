@@ -56,10 +56,17 @@ func (l *Loop) callback(fn func()) {
 	}
 	was := l.inCallback
 	l.inCallback = true
+	var start time.Time
+	if l.debug {
+		start = time.Now()
+	}
 	defer func() {
 		l.inCallback = was
 		if r := recover(); r != nil {
 			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
+		}
+		if l.debug {
+			l.callbackTook(fn, time.Since(start))
 		}
 	}()
 	fn()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"runtime"
 	"time"
 )
@@ -121,6 +122,16 @@ func (l *Loop) stepTook(t *taskBase, began string, d time.Duration) {
 		attrs = append(attrs, "created_at", d.created)
 	}
 	l.log.Warn(fmt.Sprintf("executing task %s took %.3f seconds", t.Name(), d.Seconds()), attrs...)
+}
+
+// callbackTook reports a slow callback, in debug mode, naming its function.
+func (l *Loop) callbackTook(fn func(), d time.Duration) {
+	if d < l.slowStep {
+		return
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
+	l.log.Warn(fmt.Sprintf("executing callback %s took %.3f seconds", name, d.Seconds()),
+		"callback", name, "seconds", d.Seconds())
 }
 
 // reportPending reports, in debug mode, the tasks still pending when main

@@ -70,9 +70,9 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	// the group was created under (it reaches the group's node directly).
 	var outer error
 	if p := tg.node.parent; p != nil && p.cancelled {
-		outer = p.cause
+		outer = p.cause()
 	} else if tg.node.cancelled && !tg.failed && !tg.byUser {
-		outer = tg.node.cause
+		outer = tg.node.cause()
 	}
 	tg.node.unlink()
 	switch {

@@ -41,14 +41,17 @@ type Loop struct {
 	// loop (context.AfterFunc registrations).
 	bridges    int
 	bridgeHead *bridge
-	bridgeTail *bridge
-	closed     atomic.Bool
-	cfg        *config
-	executor   Executor
-	debug      bool
-	slowStep   time.Duration
-	log        *slog.Logger
-	debugInfo  map[*taskBase]*debugInfo // debug mode only
+	// nodeBridges holds the bridges of nodes created under a foreign
+	// context, outside the nodes to keep tasks small.
+	nodeBridges map[*node]*bridge
+	bridgeTail  *bridge
+	closed      atomic.Bool
+	cfg         *config
+	executor    Executor
+	debug       bool
+	slowStep    time.Duration
+	log         *slog.Logger
+	debugInfo   map[*taskBase]*debugInfo // debug mode only
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool

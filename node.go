@@ -37,11 +37,18 @@ type node struct {
 	task      *taskBase // the task running in this node: itself, or a scope's owner
 	shield    bool      // ancestors' cancellation does not reach this node
 	cancelled bool
-	cause     error
-	ctx       nodeCtx
-	// bridge carries the cancellation of a foreign parent context into
-	// the tree, if there is one.
-	bridge *bridge
+	bridged   bool // a bridge in the loop's nodeBridges carries a foreign
+	// parent context's cancellation into the tree
+	ctx nodeCtx
+}
+
+// cause is why n was cancelled: the cause its context reports. Keeping it
+// only in the materialized context saves a task 16 bytes.
+func (n *node) cause() error {
+	if in := n.ctx.inner.Load(); in != nil {
+		return context.Cause(in.ctx)
+	}
+	return nil
 }
 
 // Context keys: a nodeCtx answers them itself, so that every context derived
@@ -155,7 +162,7 @@ func (n *node) init(l *Loop, parent *node, ctx context.Context, task *taskBase) 
 		}
 		parent.last = n
 		if parent.cancelled && !n.shield {
-			n.cancel(l, parent.cause)
+			n.cancel(l, parent.cause())
 		}
 	}
 	n.bridgeForeign(ctx, parent)
@@ -180,16 +187,22 @@ func (n *node) bridgeForeign(ctx context.Context, parent *node) {
 		n.cancel(l, context.Cause(ctx))
 		return
 	}
-	n.bridge = l.addBridge(ctx, func() { n.cancel(l, context.Cause(ctx)) })
+	if l.nodeBridges == nil {
+		l.nodeBridges = make(map[*node]*bridge)
+	}
+	l.nodeBridges[n] = l.addBridge(ctx, func() { n.cancel(l, context.Cause(ctx)) })
+	n.bridged = true
 }
 
 // unlink removes n from its parent, handing its remaining children (tasks
 // that outlive the scope or task that created them) to the parent, so that
 // an outer cancellation still reaches them.
 func (n *node) unlink() {
-	if n.bridge != nil {
-		n.loop.removeBridge(n.bridge)
-		n.bridge = nil
+	if n.bridged {
+		l := n.loop
+		l.removeBridge(l.nodeBridges[n])
+		delete(l.nodeBridges, n)
+		n.bridged = false
 	}
 	p := n.parent
 	if p == nil {
@@ -233,7 +246,7 @@ func (n *node) cancel(l *Loop, cause error) {
 	if cause == nil {
 		cause = context.Canceled
 	}
-	n.cancelled, n.cause = true, cause
+	n.cancelled = true
 	n.ctx.materialize().cancel(cause)
 	if t := n.task; t != nil {
 		t.cancelWake()

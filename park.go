@@ -41,7 +41,10 @@ func (t *taskBase) cancelWake() {
 // cancelled; then it calls w.abort and returns a *CancelledError.
 func (t *taskBase) park(ctx context.Context, w waitable) error {
 	t.state, t.woken = parked, false
-	t.parkedOn, _ = w.(*wakeup)
+	wk, _ := w.(*wakeup)
+	if wk != nil {
+		wk.parked = true
+	}
 	if t.node.loop.debug {
 		t.noteParked()
 	}
@@ -54,7 +57,9 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		if ctx.Err() != nil {
 			w.abort(t)
-			t.parkedOn = nil
+			if wk != nil {
+				wk.parked = false
+			}
 			if stop != nil {
 				stop()
 			}
@@ -62,7 +67,9 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		t.state = parked
 	}
-	t.parkedOn = nil
+	if wk != nil {
+		wk.parked = false
+	}
 	if stop != nil {
 		stop()
 	}

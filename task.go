@@ -40,10 +40,7 @@ type taskBase struct {
 	retrieved bool   // someone has read err
 	parkID    uint32 // counts parks, so that a late wake-up finds it stale
 
-	// parkedOn is the wakeup the task is parked on, if any: its callbacks
-	// outlive the wait, and must not wake another await.
-	parkedOn *wakeup
-	timer    timer // for Sleep
+	timer timer // for Sleep
 
 	waiters waitq     // tasks awaiting this one
 	wprev   *taskBase // links in wq
@@ -199,7 +196,7 @@ func (t *taskBase) run(l *Loop) {
 		if t.node.cancelled {
 			// Cancelled before its first step: the function never runs,
 			// as a coroutine thrown into before it started.
-			t.err = &CancelledError{Cause: t.node.cause}
+			t.err = &CancelledError{Cause: t.node.cause()}
 			l.finish(t)
 			return
 		}
@@ -241,9 +238,6 @@ func (l *Loop) finish(t *taskBase) {
 		t.retrieved = true
 		t.waiters.wakeAll()
 	}
-	if l.debugInfo != nil {
-		defer delete(l.debugInfo, t)
-	}
 	if t.join != nil {
 		t.join.taskDone(t)
 	}
@@ -254,7 +248,9 @@ func (l *Loop) finish(t *taskBase) {
 		t.callbacks = nil
 	}
 	if t.err != nil && !t.retrieved && !isCancel(t.err) {
-		l.unretrieved[t] = struct{}{}
+		l.unretrieved[t] = struct{}{} // its debug information stays for the report
+	} else if l.debugInfo != nil {
+		delete(l.debugInfo, t)
 	}
 }
 

@@ -131,7 +131,7 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	s.exited = true
 	var outer error
 	if p := s.node.parent; p != nil && p.cancelled {
-		outer = p.cause
+		outer = p.cause()
 	}
 	s.node.unlink()
 	switch {

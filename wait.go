@@ -54,6 +54,7 @@ const (
 type wakeup struct {
 	t      *taskBase
 	active bool
+	parked bool // the task is parked on this wake-up right now
 	timer  timer
 }
 
@@ -61,7 +62,7 @@ type wakeup struct {
 // may be parked in another await meanwhile (the body of an AsCompleted loop
 // awaits other things), and that await must not be woken.
 func (s *wakeup) notify() {
-	if s.active && s.t.parkedOn == s {
+	if s.active && s.parked {
 		s.t.wake()
 	}
 }
