@@ -89,6 +89,13 @@ type config struct {
 // outside input prints the same thing on every run. Loop time starts at
 // 2000-01-01 00:00:00 UTC. Without this option the loop reads the machine's
 // monotonic clock.
+//
+// The loop knows of the outside work it started (executor jobs, outside
+// contexts it bridges) and does not move the clock, nor report ErrDeadlock,
+// while that may still wake a task. It does not know of goroutines that a
+// task started on its own and that will call CallSoonThreadsafe later: on
+// the virtual clock, time jumps past them, and a task waiting only for them
+// gets ErrDeadlock. Run such work with ToThread, or use the real clock.
 func WithVirtualClock() Option { return func(c *config) { c.virtual = true } }
 
 // WithSeed shuffles the order in which ready tasks run, reproducibly: the

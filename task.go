@@ -296,7 +296,11 @@ func (t *taskBase) Err() error {
 	if !t.retrieved {
 		t.retrieved = true
 		if t.err != nil {
-			delete(t.node.loop.unretrieved, t)
+			l := t.node.loop
+			delete(l.unretrieved, t)
+			if l.debugInfo != nil && t.state == done {
+				delete(l.debugInfo, t)
+			}
 		}
 	}
 	return t.err
