@@ -210,6 +210,16 @@ func (g *Generator[Y, S, R]) arm() {
 // are built on it. It returns the yielded value, or the end (a stop or an
 // error), or the body's panic value, which the public methods re-raise.
 func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
+	if s.y.status == suspended && s.y.deleg == nil {
+		// The innermost generator of a delegation chain takes this path
+		// for every value: keep it as short as Send's.
+		s.y.in, s.y.inErr, s.y.status = v, err, running
+		if s.y.next(); !s.y.co.Ended() && s.y.deleg == nil {
+			s.y.status = suspended
+			return s.y.out, nil, nil
+		}
+		return s.afterResume(s.y.co.Ended())
+	}
 	var zero Y
 	switch s.y.status {
 	case running:
@@ -283,8 +293,14 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		zy Y
 		zs S
 	)
-	s.y.status, s.y.co, s.y.next, s.y.sw = done, nil, nil, yieldAfterEnd
-	s.y.out, s.y.in, s.y.inErr = zy, zs, nil
+	// co and next are left as they are (status says the body has ended):
+	// every pointer written here costs a write barrier while the GC marks,
+	// and a run-to-the-end generator pays that on its one resume.
+	s.y.status, s.y.sw = done, yieldAfterEnd
+	s.y.out, s.y.in = zy, zs
+	if s.y.inErr != nil {
+		s.y.inErr = nil
+	}
 	if p != nil {
 		s.err = ErrPanicked
 		return zy, nil, p
