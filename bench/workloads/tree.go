@@ -1,0 +1,204 @@
+package workloads
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aio-go/aio"
+)
+
+// async_tree: pyperformance's async_tree. A node of level > 0 runs its
+// branches children concurrently and waits for them (aio: with Gather, or
+// with a TaskGroup for the _tg variants; Go: goroutines and a WaitGroup per
+// node, the same for both variants); a node of level 0 is a leaf. One tree
+// is one op; size trees run in one process, so that the memoization cache
+// of "memo" and "cpu" is kept across them, as pyperformance keeps it across
+// its repetitions.
+
+// The leaf variants.
+const (
+	leafNone = iota // return at once
+	leafIO          // sleep ioSleep
+	leafMemo        // draw 1..100; a memoizable (<= 90) value already cached returns, others sleep
+	leafCPU         // with probability 0.5 factorial(500), else as leafMemo
+)
+
+const (
+	ioSleep       = 50 * time.Millisecond
+	memoizable    = 90  // pyperformance's MEMOIZABLE_PERCENTAGE
+	cpuFactorialN = 500 // pyperformance's FACTORIAL_N
+)
+
+// treeShape returns the levels and branches of the tree: 6 and 6, or what
+// BENCH_TREE_LEVELS (at least 0) and BENCH_TREE_BRANCHES (at least 1) say.
+func treeShape() (levels, branches int, err error) {
+	if levels, err = envInt("BENCH_TREE_LEVELS", 6, 0); err != nil {
+		return 0, 0, err
+	}
+	if branches, err = envInt("BENCH_TREE_BRANCHES", 6, 1); err != nil {
+		return 0, 0, err
+	}
+	return levels, branches, nil
+}
+
+// envInt returns the integer in the environment variable, or def if it is
+// unset.
+func envInt(name string, def, least int) (int, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < least {
+		return 0, fmt.Errorf("%s=%q: want an integer of at least %d", name, s, least)
+	}
+	return n, nil
+}
+
+// leafState is what the leaves of all the trees of one process share: the
+// seeded random generator and the memoization cache.
+type leafState struct {
+	rng   *rand.Rand
+	cache map[int]bool
+}
+
+func newLeafState() *leafState {
+	return &leafState{rng: rand.New(rand.NewPCG(0, 0)), cache: map[int]bool{}}
+}
+
+// mustSleep draws the memoization leaf's value and reports whether the leaf
+// does its I/O: always, unless the value is memoizable and cached already.
+func (s *leafState) mustSleep() bool {
+	data := 1 + s.rng.IntN(100)
+	if data <= memoizable {
+		if s.cache[data] {
+			return false
+		}
+		s.cache[data] = true
+	}
+	return true
+}
+
+// factorial is the CPU-bound leaf, math.factorial(500), by the schoolbook
+// loop: about 15 µs, where big.Int.MulRange(1, 500) takes twice as long for
+// its thousand small allocations.
+func factorial() *big.Int {
+	f, k := big.NewInt(1), new(big.Int)
+	for i := int64(2); i <= cpuFactorialN; i++ {
+		f.Mul(f, k.SetInt64(i))
+	}
+	return f
+}
+
+func treeImpl(leaf int, group bool) impl {
+	return impl{
+		aio:        func(size int) (measure, error) { return treeAIO(size, leaf, group) },
+		goroutines: func(size int) (measure, error) { return treeGo(size, leaf) },
+	}
+}
+
+func treeAIO(size, leaf int, group bool) (measure, error) {
+	levels, branches, err := treeShape()
+	if err != nil {
+		return measure{}, err
+	}
+	s := newLeafState()
+	// The tasks of one loop take turns, so the leaves share s without a lock.
+	leafFn := func(ctx context.Context) error {
+		switch {
+		case leaf == leafNone:
+			return nil
+		case leaf == leafCPU && s.rng.Float64() < 0.5:
+			factorial()
+			return nil
+		case leaf == leafIO || s.mustSleep():
+			return aio.Sleep(ctx, ioSleep)
+		}
+		return nil
+	}
+	var recurse func(ctx context.Context, level int) error
+	child := func(level int) func(context.Context) (struct{}, error) {
+		return func(ctx context.Context) (struct{}, error) { return struct{}{}, recurse(ctx, level-1) }
+	}
+	recurse = func(ctx context.Context, level int) error {
+		if level == 0 {
+			return leafFn(ctx)
+		}
+		if group {
+			return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+				for range branches {
+					if err := tg.Go(func(ctx context.Context) error { return recurse(ctx, level-1) }); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		fns := make([]func(context.Context) (struct{}, error), branches)
+		for i := range fns {
+			fns[i] = child(level)
+		}
+		_, err := aio.Gather(ctx, fns...)
+		return err
+	}
+	return inLoop(func(ctx context.Context) (measure, error) {
+		return timed(size, func() error {
+			for range size {
+				if err := recurse(ctx, levels); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// treeGo is the tree as a Go programmer writes it: a goroutine per child, a
+// WaitGroup per node, a mutex around the shared generator and cache.
+func treeGo(size, leaf int) (measure, error) {
+	levels, branches, err := treeShape()
+	if err != nil {
+		return measure{}, err
+	}
+	s := newLeafState()
+	var mu sync.Mutex
+	leafFn := func() {
+		if leaf == leafNone {
+			return
+		}
+		mu.Lock()
+		cpu := leaf == leafCPU && s.rng.Float64() < 0.5
+		sleep := !cpu && (leaf == leafIO || s.mustSleep())
+		mu.Unlock()
+		switch {
+		case cpu:
+			factorial()
+		case sleep:
+			time.Sleep(ioSleep)
+		}
+	}
+	var recurse func(level int)
+	recurse = func(level int) {
+		if level == 0 {
+			leafFn()
+			return
+		}
+		var wg sync.WaitGroup
+		for range branches {
+			wg.Go(func() { recurse(level - 1) })
+		}
+		wg.Wait()
+	}
+	return timed(size, func() error {
+		for range size {
+			recurse(levels)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,136 @@
+package workloads
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Runtimes this package implements.
+const (
+	AIO = "aio" // aio and gen
+	Go  = "go"  // goroutines, channels, sync.WaitGroup, iter.Pull
+)
+
+// ErrNoWorkload is the error of Run for a workload that the runtime does not
+// have; the worker exits with status 3 for it.
+var ErrNoWorkload = errors.New("workloads: the runtime has no such workload")
+
+// Result is one measurement, the worker protocol's JSON line.
+type Result struct {
+	Runtime  string  `json:"runtime"`
+	Workload string  `json:"workload"`
+	Size     int     `json:"size"`
+	Seconds  float64 `json:"seconds"` // wall time of the measured part
+	Ops      int     `json:"ops"`     // operations that Seconds covers
+	// PeakRSSKB is the process's peak resident set size (getrusage's
+	// ru_maxrss) and BaseRSSKB its resident set size just before the
+	// measured part, for the memory workloads; 0 for the others.
+	PeakRSSKB int64 `json:"peak_rss_kb"`
+	BaseRSSKB int64 `json:"base_rss_kb"`
+}
+
+// measure is what a workload function returns: the measured time, the
+// operations it covers and, for memory workloads, the RSS figures.
+type measure struct {
+	elapsed    time.Duration
+	ops        int
+	peak, base int64
+}
+
+// impl is one workload in the runtimes that have it.
+type impl struct {
+	aio, goroutines func(size int) (measure, error)
+}
+
+type entry struct {
+	name string
+	impl
+}
+
+// table lists every workload of bench/README.md that a Go runtime has, in
+// the README's order. A nil function is a runtime without the workload.
+var table = []entry{
+	{"gen_send", impl{genSendAIO, genSendGo}},
+	{"generators", impl{generatorsAIO, generatorsGo}},
+	{"sleep0_1", impl{sleep0OneAIO, nil}},
+	{"sleep0_2", impl{sleep0TwoAIO, nil}},
+	{"spawn", impl{spawnAIO, spawnGo}},
+	{"pingpong_future", impl{pingpongFutureAIO, pingpongChanGo}},
+	{"pingpong_event", impl{pingpongEventAIO, pingpongSignalGo}},
+	{"sleep_random", impl{sleepRandomAIO, sleepRandomGo}},
+	{"parked", impl{parkedAIO, parkedGo}},
+	{"tree_none", treeImpl(leafNone, false)},
+	{"tree_none_tg", treeImpl(leafNone, true)},
+	{"tree_io", treeImpl(leafIO, false)},
+	{"tree_io_tg", treeImpl(leafIO, true)},
+	{"tree_memo", treeImpl(leafMemo, false)},
+	{"tree_memo_tg", treeImpl(leafMemo, true)},
+	{"tree_cpu", treeImpl(leafCPU, false)},
+	{"tree_cpu_tg", treeImpl(leafCPU, true)},
+	{"executor_1", impl{executorOneAIO, executorOneGo}},
+	{"executor_20k", impl{executorManyAIO, executorManyGo}},
+}
+
+// Names returns the names of the workloads, in the README's order.
+func Names() []string {
+	names := make([]string, len(table))
+	for i, w := range table {
+		names[i] = w.name
+	}
+	return names
+}
+
+// Has reports whether the runtime (AIO or Go) has the workload.
+func Has(runtime, workload string) bool {
+	fn, _ := lookup(runtime, workload)
+	return fn != nil
+}
+
+func lookup(runtime, workload string) (func(int) (measure, error), error) {
+	i := slices.IndexFunc(table, func(w entry) bool { return w.name == workload })
+	if i < 0 {
+		return nil, fmt.Errorf("workloads: unknown workload %q", workload)
+	}
+	switch runtime {
+	case AIO:
+		return table[i].aio, nil
+	case Go:
+		return table[i].goroutines, nil
+	}
+	return nil, fmt.Errorf("workloads: unknown runtime %q (want %s or %s)", runtime, AIO, Go)
+}
+
+// Run runs the workload once in the runtime with the given size (at least
+// 1). It returns ErrNoWorkload if the runtime does not have the workload,
+// and an error for an unknown runtime or workload.
+func Run(runtime, workload string, size int) (Result, error) {
+	fn, err := lookup(runtime, workload)
+	if err != nil {
+		return Result{}, err
+	}
+	if fn == nil {
+		return Result{}, fmt.Errorf("%w: %s in %s", ErrNoWorkload, workload, runtime)
+	}
+	if size < 1 {
+		return Result{}, fmt.Errorf("workloads: size %d, want at least 1", size)
+	}
+	m, err := fn(size)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s in %s: %w", workload, runtime, err)
+	}
+	return Result{
+		Runtime: runtime, Workload: workload, Size: size,
+		Seconds: m.elapsed.Seconds(), Ops: m.ops,
+		PeakRSSKB: m.peak, BaseRSSKB: m.base,
+	}, nil
+}
+
+// timed runs fn and returns its wall time with ops: the measurement of a
+// workload without memory figures.
+func timed(ops int, fn func() error) (measure, error) {
+	start := time.Now()
+	err := fn()
+	return measure{elapsed: time.Since(start), ops: ops}, err
+}

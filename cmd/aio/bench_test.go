@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/aio-go/aio/bench/harness"
+)
+
+// TestBenchSmoke runs "aio bench --smoke" end to end: every workload in the
+// aio and go runtimes (this test binary is their worker, see TestMain) and,
+// where this machine has them, in the Python peers; then the report and the
+// chart. A failed worker fails the run; a missing peer is only a note.
+func TestBenchSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every workload in subprocesses")
+	}
+	quickRaceExit(t)
+	dir := t.TempDir()
+	out, chart := filepath.Join(dir, "BENCHMARKS.md"), filepath.Join(dir, "benchmarks.png")
+	var stdout, stderr bytes.Buffer
+	code := cli([]string{"bench", "--smoke", "--out", out, "--chart", chart}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("aio bench --smoke: exit status %d\n%s", code, stderr.String())
+	}
+	md, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := string(md)
+	for _, name := range harness.Names() {
+		if !strings.Contains(report, "### "+name+"\n") {
+			t.Errorf("the report has no section for %s", name)
+		}
+		if !strings.Contains(stderr.String(), "  "+name) {
+			t.Errorf("no progress line for %s", name)
+		}
+	}
+	for _, want := range []string{"**Smoke run**", "## Targets of issue 5", "(benchmarks.png)", "| aio | "} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(report, "failed") {
+		t.Errorf("the report mentions a failure:\n%s", report)
+	}
+	png, err := os.ReadFile(chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("the chart is not a PNG")
+	}
+}
+
+// quickRaceExit spares each worker built with -race the race detector's
+// one-second pause at exit (GORACE's atexit_sleep_ms), which would make up
+// most of the smoke run's time; the workers inherit the environment.
+func quickRaceExit(t *testing.T) {
+	t.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+}
+
+// TestBenchSmokeWritesNothingByDefault checks that a smoke run without
+// --out and --chart leaves the working directory alone.
+func TestBenchSmokeWritesNothingByDefault(t *testing.T) {
+	quickRaceExit(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	if code := cli([]string{"bench", "--smoke", "--only", "gen_send"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit status %d\n%s", code, stderr.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("the smoke run wrote %v", entries)
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "--only", "no_such_workload", "--smoke"},
+		{"bench", "--reps", "-1"},
+		{"bench", "extra"},
+		{"bench-worker", "--runtime", "aio", "--workload", "no_such_workload", "--size", "1"},
+		{"bench-worker", "--runtime", "uvloop", "--workload", "spawn", "--size", "1"},
+		{"bench-worker", "--runtime", "go", "--workload", "spawn", "--size", "0"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := cli(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%q: exit status %d, want 2\n%s", args, code, stderr.String())
+		}
+	}
+}
+
+// TestBenchWorkerProtocol checks the worker's side of bench/README.md: one
+// JSON line for a workload it has, exit status 3 and nothing on stdout for
+// one it has not.
+func TestBenchWorkerProtocol(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := cli([]string{"bench-worker", "--runtime", "go", "--workload", "parked", "--size", "100"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit status %d\n%s", code, stderr.String())
+	}
+	var res struct {
+		Runtime, Workload string
+		Size, Ops         int
+		Seconds           float64
+		PeakRSSKB         int64 `json:"peak_rss_kb"`
+		BaseRSSKB         int64 `json:"base_rss_kb"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("%q: %v", stdout.String(), err)
+	}
+	if res.Runtime != "go" || res.Workload != "parked" || res.Size != 100 || res.Ops != 100 || res.Seconds <= 0 {
+		t.Errorf("result %+v", res)
+	}
+	if runtime.GOOS == "linux" && (res.BaseRSSKB <= 0 || res.PeakRSSKB < res.BaseRSSKB) {
+		t.Errorf("memory figures %+v", res)
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 1 {
+		t.Errorf("%d lines, want 1", n)
+	}
+
+	stdout.Reset()
+	if code := cli([]string{"bench-worker", "--runtime", "go", "--workload", "sleep0_1", "--size", "10"}, &stdout, &stderr); code != 3 {
+		t.Errorf("sleep0_1 in go: exit status %d, want 3", code)
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("sleep0_1 in go printed %q", stdout.String())
+	}
+}

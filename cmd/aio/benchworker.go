@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/aio-go/aio/bench/workloads"
+)
+
+// benchWorkerCommand is the hidden "aio bench-worker": one workload, once,
+// in the aio or go runtime, printed as the worker protocol's JSON line
+// (bench/README.md). The harness ("aio bench") runs it in a process of its
+// own for every measurement. Exit status 3 means the runtime does not have
+// the workload.
+func benchWorkerCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("aio bench-worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rt := fs.String("runtime", "", "aio or go")
+	workload := fs.String("workload", "", "the workload's name (bench/README.md)")
+	size := fs.Int("size", 0, "the workload's size")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 || (*rt != workloads.AIO && *rt != workloads.Go) || !slices.Contains(workloads.Names(), *workload) || *size < 1 {
+		fmt.Fprintf(stderr, "usage: aio bench-worker --runtime {aio,go} --workload NAME --size N\nworkloads: %s\n",
+			strings.Join(workloads.Names(), " "))
+		return 2
+	}
+	res, err := workloads.Run(*rt, *workload, *size)
+	switch {
+	case errors.Is(err, workloads.ErrNoWorkload):
+		return 3
+	case err != nil:
+		fmt.Fprintf(stderr, "aio bench-worker: %v\n", err)
+		return 1
+	}
+	line, err := json.Marshal(res)
+	if err == nil {
+		_, err = fmt.Fprintf(stdout, "%s\n", line)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "aio bench-worker: %v\n", err)
+		return 1
+	}
+	return 0
+}
