@@ -2,7 +2,9 @@
 // in interleaved rounds, and prints a Markdown table of medians and the
 // ratios that docs/BENCHMARKS.md records:
 //
-//	go run ./bench/gobench [-rounds 6] [-out docs/BENCHMARKS-go.md]
+//	go run ./bench/gobench [-rounds 3] [-out FILE.md]
+//
+// docs/BENCHMARKS.md keeps its output under "Go microbenchmarks".
 //
 // Each round runs every benchmark once (go test -bench with -count 1), so a
 // disturbance of the machine hits a benchmark and its baseline alike, and
