@@ -82,7 +82,7 @@ func Timeout(ctx context.Context, d time.Duration, fn func(ctx context.Context, 
 	if d < 0 {
 		return errNegative
 	}
-	return runScope(ctx, d, false, false, fn)
+	return runScope(ctx, d, false, fn)
 }
 
 // TimeoutAt is Timeout with an absolute deadline in the loop's time (see
@@ -98,12 +98,12 @@ func MoveOnAfter(ctx context.Context, d time.Duration, fn func(ctx context.Conte
 	if d < 0 {
 		return errNegative
 	}
-	return runScope(ctx, d, false, true, fn)
+	return runScope(ctx, d, true, fn)
 }
 
 var errNegative = errors.New("aio: negative duration")
 
-func runScope(ctx context.Context, d time.Duration, _ bool, moveOn bool, fn func(context.Context, *Scope) error) error {
+func runScope(ctx context.Context, d time.Duration, moveOn bool, fn func(context.Context, *Scope) error) error {
 	n := nodeOf(ctx)
 	if n == nil {
 		return ErrNoTask
