@@ -15,7 +15,7 @@ type Future[T any] struct {
 	result    T
 	err       error
 	retrieved bool
-	callbacks []func(*Future[T])
+	callbacks *[]func(*Future[T]) // rare: allocated on first use, to keep a Future small
 }
 
 // NewFuture returns a pending future.
@@ -68,10 +68,12 @@ func (f *Future[T]) complete() {
 		f.retrieved = true
 		f.waiters.wakeAll()
 	}
-	for _, cb := range f.callbacks {
-		cb(f)
+	if f.callbacks != nil {
+		for _, cb := range *f.callbacks {
+			cb(f)
+		}
+		f.callbacks = nil
 	}
-	f.callbacks = nil
 }
 
 // Done reports whether the future has a result, an error or a cancellation.
@@ -129,7 +131,10 @@ func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
 		fn(f)
 		return
 	}
-	f.callbacks = append(f.callbacks, fn)
+	if f.callbacks == nil {
+		f.callbacks = new([]func(*Future[T]))
+	}
+	*f.callbacks = append(*f.callbacks, fn)
 }
 
 // Awaitable is anything a task can wait for: *Task[T], *Future[T], or a type
