@@ -135,15 +135,14 @@ func onLoop(ctx context.Context) (*Loop, error) {
 	if n == nil {
 		return nil, ErrNoTask
 	}
-	return n.loop, n.loop.onThread(n.task)
+	return n.loop, n.loop.onThread()
 }
 
 // onThread reports whether the caller runs on the loop's thread: in the
-// task running now, or in a callback. likely is the task the caller
-// probably is (the owner of its context), checked first. It reads only
-// atomics, a sync.Map and what the caller's own goroutine wrote, so checking
-// a foreign goroutine is no data race.
-func (l *Loop) onThread(likely *taskBase) error {
+// task running now, or in a callback. It reads only atomics and what the
+// caller's own goroutine wrote, so checking a foreign goroutine is no data
+// race.
+func (l *Loop) onThread() error {
 	if l.closed.Load() {
 		return ErrLoopClosed
 	}
@@ -153,16 +152,12 @@ func (l *Loop) onThread(likely *taskBase) error {
 		if l.current != nil || l.inCallback {
 			return nil
 		}
-	case likely != nil && likely.g.Load() == me:
-		return nil // that task's goroutine is running: it is the current task
 	case me == l.g:
 		if l.inCallback {
 			return nil
 		}
-	default:
-		if _, ok := l.taskGs.Load(me); ok {
-			return nil // one of the loop's coroutines: it runs only when current
-		}
+	case me == l.curG.Load():
+		return nil
 	}
 	return ErrWrongTask
 }

@@ -116,7 +116,7 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 		return nil, errNilFunc
 	}
 	l := tg.owner.node.loop
-	if err := l.onThread(tg.owner); err != nil {
+	if err := l.onThread(); err != nil {
 		return nil, err
 	}
 	if tg.ended {

@@ -31,12 +31,9 @@ type Loop struct {
 
 	current *taskBase // the task running now, nil between steps
 	g       uintptr   // the goroutine that runs the loop (goid)
-	// taskGs holds the goroutines of the loop's coroutines: a goroutine in
-	// it runs only when the loop resumes it, so finding the caller there
-	// means the caller is the task running now. A sync.Map, because the
-	// thread check reads it from any goroutine; written once per
-	// coroutine.
-	taskGs  sync.Map
+	// curG is the goroutine of the task running now (or of the last one):
+	// atomic, because the thread check reads it from any goroutine.
+	curG    atomic.Uintptr
 	root    node // owner of tasks spawned without a group
 	live    int  // tasks not yet finished
 	outside int  // outside work that may wake the loop (executor jobs)
@@ -364,7 +361,6 @@ func (l *Loop) close() {
 	l.closed.Store(true)
 	l.inbox.close()
 	l.pool.Drain()
-	l.taskGs.Clear()
 }
 
 // unretrievedErrors reports what finished tasks left behind.

@@ -180,11 +180,8 @@ func runTaskBody(b taskBody) {
 	t := b.base()
 	g := goid.G()
 	t.g.Store(g)
-	if c := t.co; !c.Marked {
-		// A coroutine new to this loop: register its goroutine once, so
-		// that the thread check knows it (see onThread).
-		c.Marked = true
-		t.node.loop.taskGs.Store(g, struct{}{})
+	if l := t.node.loop; l.curG.Load() != g {
+		l.curG.Store(g)
 	}
 	b.call()
 }
@@ -207,6 +204,9 @@ func (t *taskBase) run(l *Loop) {
 	}
 	t.state = running
 	l.current = t
+	if g := t.g.Load(); g != 0 && l.curG.Load() != g {
+		l.curG.Store(g) // a reused coroutine often has it already
+	}
 	var (
 		start time.Time
 		began string

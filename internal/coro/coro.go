@@ -49,10 +49,7 @@ type Coro struct {
 	pool *Pool
 
 	finished bool // the body returned or panicked during this Resume
-	// Marked is the owner's to use: the event loop marks the Coros whose
-	// goroutine it has registered. Only the owner's thread touches it.
-	Marked bool
-	pval   any // the body's panic value, when it panicked
+	pval     any  // the body's panic value, when it panicked
 }
 
 // killed is the panic value Suspend uses to unwind a body that is being
