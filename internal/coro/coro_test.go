@@ -277,3 +277,31 @@ func BenchmarkSuspendResume(b *testing.B) {
 	c.Resume()
 	c.End()
 }
+
+func TestTrimKeepsTheMostRecentAndEndsTheRest(t *testing.T) {
+	for _, local := range []bool{false, true} {
+		p := coro.NewPool(8)
+		if local {
+			p = coro.NewLocalPool(8)
+		}
+		var cs []*coro.Coro
+		for range 5 {
+			c := p.Get(fn(func(c *coro.Coro) { c.Suspend() }))
+			c.Resume()
+			cs = append(cs, c)
+		}
+		for _, c := range cs {
+			c.Resume()
+			c.End()
+		}
+		p.Trim(2)
+		want := 2
+		if !local {
+			want = 3 // the shared pool's fast slot is not trimmed
+		}
+		if got := p.Idle(); got != want {
+			t.Errorf("local=%v: Idle = %d after Trim(2), want %d", local, got, want)
+		}
+		p.Drain()
+	}
+}

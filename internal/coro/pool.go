@@ -111,6 +111,12 @@ func (p *Pool) put(c *Coro) {
 // Trim ends idle Coros beyond the n most recently used, so that a pool
 // sized by a burst gives its memory back once the burst is over.
 func (p *Pool) Trim(n int) {
+	if p.local {
+		if len(p.idle) > n {
+			p.trimLocked(n)
+		}
+		return
+	}
 	p.mu.Lock()
 	var extra []*Coro
 	if len(p.idle) > n {
@@ -123,6 +129,17 @@ func (p *Pool) Trim(n int) {
 	for _, c := range extra {
 		c.stop()
 	}
+}
+
+// trimLocked is Trim for a local pool, which needs no lock.
+func (p *Pool) trimLocked(n int) {
+	extra := p.idle[:len(p.idle)-n]
+	for _, c := range extra {
+		c.stop()
+	}
+	kept := copy(p.idle, p.idle[len(p.idle)-n:])
+	clear(p.idle[kept:])
+	p.idle = p.idle[:kept]
 }
 
 // Drain ends the goroutine of every idle Coro. Coros that are running a body
