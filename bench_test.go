@@ -241,10 +241,10 @@ func BenchmarkParkedTasks(b *testing.B) {
 	run(b, func(ctx context.Context) error {
 		for b.Loop() {
 			f := aio.NewFuture[int]()
+			ts := make([]*aio.Task[int], n) // the benchmark's, not the tasks'
 			var before, during runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			ts := make([]*aio.Task[int], n)
 			for i := range ts {
 				t, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) { return f.Await(ctx) })
 				if err != nil {

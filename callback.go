@@ -119,8 +119,7 @@ func callAt(l *Loop, at int64, fn func()) (*Handle, error) {
 		return nil, errNilFunc
 	}
 	h := &Handle{loop: l, fn: fn}
-	h.timer.f = h
-	l.timers.arm(&h.timer, at)
+	l.timers.arm(&h.timer, h, at)
 	return h, nil
 }
 

@@ -180,7 +180,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
-	t := newTask(l, parent, &nameMain, main)
+	t := newTask(l, parent, nameMain, main)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}
@@ -233,11 +233,11 @@ func (l *Loop) runUntil(stop func() bool) error {
 			// yields; it is needed only when a timer may be due.
 			now := l.clock.now()
 			for {
-				t, ok := l.timers.due(now)
+				f, ok := l.timers.due(now)
 				if !ok {
 					break
 				}
-				t.f.fire(l)
+				f.fire(l)
 			}
 		}
 		for n := l.ready.len(); n > 0; n-- {

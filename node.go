@@ -29,17 +29,19 @@ import (
 type node struct {
 	loop   *Loop
 	parent *node
-	first  *node // children, in creation order
-	last   *node
-	prev   *node // siblings
-	next   *node
+	// Children, in creation order: first.prev is the last child, so the
+	// list costs one pointer; a last child's next is nil.
+	first *node
+	prev  *node // siblings
+	next  *node
 
 	task      *taskBase // the task running in this node: itself, or a scope's owner
 	shield    bool      // ancestors' cancellation does not reach this node
 	cancelled bool
 	bridged   bool // a bridge in the loop's nodeBridges carries a foreign
 	// parent context's cancellation into the tree
-	ctx nodeCtx
+	scope bool // the node is a Scope's, which may have a deadline
+	ctx   nodeCtx
 }
 
 // cause is why n was cancelled: the cause its context reports. Keeping it
@@ -64,9 +66,6 @@ const (
 type nodeCtx struct {
 	parent context.Context // values and deadline come from here
 	inner  atomic.Pointer[innerCtx]
-	// deadline is 1 + the loop time of a scope's deadline, or 0 for none;
-	// only scopes set it. Read by Deadline from any goroutine.
-	deadline atomic.Int64
 }
 
 type innerCtx struct {
@@ -96,12 +95,16 @@ func (c *nodeCtx) materialize() *innerCtx {
 }
 
 func (c *nodeCtx) Deadline() (time.Time, bool) {
-	if c.node().shield {
+	n := c.node()
+	if n.shield {
 		return time.Time{}, false
 	}
 	pd, ok := c.parent.Deadline()
-	if d := c.deadline.Load(); d > 0 {
-		own := c.node().loop.clock.epoch().Add(time.Duration(d - 1))
+	if !n.scope {
+		return pd, ok
+	}
+	if d := (*Scope)(unsafe.Pointer(n)).deadline.Load(); d > 0 {
+		own := n.loop.clock.epoch().Add(time.Duration(d - 1))
 		if !ok || own.Before(pd) {
 			return own, true
 		}
@@ -153,14 +156,7 @@ func (n *node) init(l *Loop, parent *node, ctx context.Context, task *taskBase) 
 	n.loop, n.task = l, task
 	n.ctx.parent = ctx
 	if parent != nil {
-		n.parent = parent
-		if parent.last == nil {
-			parent.first = n
-		} else {
-			parent.last.next = n
-			n.prev = parent.last
-		}
-		parent.last = n
+		parent.addChild(n)
 		if parent.cancelled && !n.shield {
 			n.cancel(l, parent.cause())
 		}
@@ -212,29 +208,42 @@ func (n *node) unlink() {
 		next := c.next
 		c.prev, c.next, c.parent = nil, nil, nil
 		if !c.shield {
-			c.parent = p
-			if p.last == nil {
-				p.first = c
-			} else {
-				p.last.next = c
-				c.prev = p.last
-			}
-			p.last = c
+			p.addChild(c)
 		}
 		c = next
 	}
-	n.first, n.last = nil, nil
-	if n.prev == nil {
-		p.first = n.next
-	} else {
-		n.prev.next = n.next
+	n.first = nil
+	p.removeChild(n)
+}
+
+// addChild links c as p's last child.
+func (p *node) addChild(c *node) {
+	c.parent, c.next = p, nil
+	if p.first == nil {
+		p.first, c.prev = c, c
+		return
 	}
-	if n.next == nil {
-		p.last = n.prev
-	} else {
-		n.next.prev = n.prev
+	last := p.first.prev
+	last.next, c.prev = c, last
+	p.first.prev = c
+}
+
+// removeChild unlinks c, one of p's children.
+func (p *node) removeChild(c *node) {
+	switch {
+	case p.first == c:
+		p.first = c.next
+		if c.next != nil {
+			c.next.prev = c.prev // the last child
+		}
+	case c.next == nil: // the last child, not the first
+		c.prev.next = nil
+		p.first.prev = c.prev
+	default:
+		c.prev.next = c.next
+		c.next.prev = c.prev
 	}
-	n.parent, n.prev, n.next = nil, nil, nil
+	c.parent, c.prev, c.next = nil, nil, nil
 }
 
 // cancel cancels n and its subtree with cause, and wakes the parked tasks in

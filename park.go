@@ -51,7 +51,7 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 	t.parkID++
 	stop := t.bridgeAwait(ctx)
 	for {
-		t.co.Suspend()
+		t.suspend()
 		if t.woken {
 			break
 		}
@@ -100,37 +100,39 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() {
 }
 
 // waitq is a FIFO of parked tasks, linked through the tasks themselves: a
-// task waits for one thing at a time, so waiting costs no allocation.
+// task waits for one thing at a time, so waiting costs no allocation. The
+// links form a ring whose head is the oldest waiter (head.wprev is the
+// newest), so that a queue is one pointer in every task and future that
+// has one; a task is in a queue exactly when its links are set.
 type waitq struct {
-	head, tail *taskBase
+	head *taskBase
 }
 
 func (q *waitq) empty() bool { return q.head == nil }
 
 func (q *waitq) add(t *taskBase) {
-	t.wnext = nil
-	t.wprev = q.tail
-	if q.tail == nil {
+	h := q.head
+	if h == nil {
+		t.wprev, t.wnext = t, t
 		q.head = t
-	} else {
-		q.tail.wnext = t
+		return
 	}
-	q.tail = t
+	tail := h.wprev
+	t.wprev, t.wnext = tail, h
+	tail.wnext, h.wprev = t, t
 }
 
 func (q *waitq) remove(t *taskBase) {
-	if t.wprev == nil && q.head != t {
+	switch {
+	case t.wnext == nil:
 		return // not in q: removed already
-	}
-	if t.wprev == nil {
-		q.head = t.wnext
-	} else {
-		t.wprev.wnext = t.wnext
-	}
-	if t.wnext == nil {
-		q.tail = t.wprev
-	} else {
-		t.wnext.wprev = t.wprev
+	case t.wnext == t:
+		q.head = nil
+	default:
+		t.wprev.wnext, t.wnext.wprev = t.wnext, t.wprev
+		if q.head == t {
+			q.head = t.wnext
+		}
 	}
 	t.wprev, t.wnext = nil, nil
 }
@@ -187,7 +189,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		t.queued, t.woken = true, true
 		t.node.loop.schedule(t)
 		t.state = parked
-		t.co.Suspend()
+		t.suspend()
 		// A checkpoint: a cancellation that came meanwhile (a deadline
 		// that fired this step) is reported, as asyncio.sleep(0) does.
 		if ctx.Err() != nil {
@@ -196,7 +198,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 	l := t.node.loop
-	l.timers.arm(&t.timer, l.clock.now()+int64(d))
+	l.timers.arm(&t.timer, t, l.clock.now()+int64(d))
 	return t.park(ctx, (*sleeping)(t))
 }
 

@@ -1,7 +1,8 @@
 package aio
 
-// ring is a FIFO queue on a ring buffer that grows by doubling: push and pop
-// cost no allocation once it has reached its working size.
+// ring is a FIFO queue on a ring buffer that grows by doubling and shrinks
+// by halving: push and pop cost no allocation once it has reached its working
+// size.
 type ring[T any] struct {
 	buf  []T
 	head int // index of the first element
@@ -31,8 +32,17 @@ func (r *ring[T]) pop() T {
 		r.head = 0
 	}
 	r.n--
+	if r.n <= len(r.buf)>>2 && len(r.buf) > ringKeep {
+		r.resize(len(r.buf) / 2)
+	}
 	return v
 }
+
+// ringKeep is the capacity below which a ring does not shrink: 1024 slots,
+// 16 KiB for the loop's ready queue. Above it, a ring that a burst grew (a
+// million tasks made ready at once) halves whenever it is a quarter full, so
+// the burst's memory goes back once the burst is over.
+const ringKeep = 1024
 
 // at returns the i-th element from the head.
 func (r *ring[T]) at(i int) *T {
@@ -48,6 +58,11 @@ func (r *ring[T]) grow() {
 	if size == 0 {
 		size = 16
 	}
+	r.resize(size)
+}
+
+// resize moves the elements to a buffer of size slots, size >= r.n.
+func (r *ring[T]) resize(size int) {
 	buf := make([]T, size)
 	for i := range r.n {
 		buf[i] = *r.at(i)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
-	"sync/atomic"
 	"time"
 
 	"github.com/aio-go/aio/internal/coro"
@@ -24,13 +23,10 @@ const (
 // taskBase is the part of a task that does not depend on its result type:
 // what the loop schedules, parks and wakes.
 type taskBase struct {
-	node  node // the task's cancellation node; its ctx is the task's context
-	co    *coro.Coro
-	body  taskBody // the *Task[T] that embeds this
-	namep *string  // its name: a pointer, as most tasks share a default
-	// g is the goroutine of its coroutine (goid), set when it starts:
-	// atomic, because a misused context is checked from any goroutine.
-	g atomic.Uintptr
+	node node // the task's cancellation node; its ctx is the task's context
+	co   *coro.Coro
+	body taskBody  // the *Task[T] that embeds this
+	info *taskInfo // its name and done-callbacks: most tasks share a default
 
 	// The small fields sit together: a task's size decides its allocation
 	// class, and spawning is dominated by the allocation.
@@ -46,9 +42,17 @@ type taskBase struct {
 	wprev   *taskBase // links in wq
 	wnext   *taskBase
 
-	err       error
-	join      *joiner   // the Gather or TaskGroup that waits for it
-	callbacks *[]func() // done-callbacks, rarer, allocated on first use
+	err  error
+	join *joiner // the Gather or TaskGroup that waits for it
+}
+
+// taskInfo is what few tasks have of their own: a name other than their
+// kind's, done-callbacks. The tasks without either share their kind's info,
+// which keeps a task 16 bytes smaller.
+type taskInfo struct {
+	name      string
+	callbacks []func()
+	own       bool // belongs to one task, so callbacks may be added to it
 }
 
 // taskBody is the typed side of a task.
@@ -84,14 +88,17 @@ type TaskOption func(*taskBase)
 
 // WithName names the task; names appear in errors and debug reports. The
 // default is "task".
-func WithName(name string) TaskOption { return func(t *taskBase) { t.namep = &name } }
+func WithName(name string) TaskOption {
+	return func(t *taskBase) { t.info = &taskInfo{name: name, own: true} }
+}
 
-// Default task names, shared by the tasks that have no name of their own.
+// Default task infos, shared by the tasks that have no name or callbacks of
+// their own; never modified.
 var (
-	nameTask     = "task"
-	nameMain     = "main"
-	nameGather   = "gather"
-	nameThreadsf = "threadsafe"
+	nameTask     = &taskInfo{name: "task"}
+	nameMain     = &taskInfo{name: "main"}
+	nameGather   = &taskInfo{name: "gather"}
+	nameThreadsf = &taskInfo{name: "threadsafe"}
 )
 
 // CreateTask starts fn as a new task on the loop of ctx and returns its
@@ -116,7 +123,7 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 	if fn == nil {
 		return nil, errNilFunc
 	}
-	t := newTask(l, ctx, &nameTask, fn)
+	t := newTask(l, ctx, nameTask, fn)
 	for _, o := range opts {
 		o(&t.taskBase)
 	}
@@ -136,11 +143,10 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 	return err
 }
 
-func newTask[T any](l *Loop, ctx context.Context, name *string, fn func(context.Context) (T, error)) *Task[T] {
+func newTask[T any](l *Loop, ctx context.Context, info *taskInfo, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
 	b := &t.taskBase
-	b.body, b.namep = t, name
-	b.timer.f = b
+	b.body, b.info = t, info
 	parent := nodeOf(ctx)
 	if parent == nil || parent.loop != l || (parent.parent == nil && parent != &l.root) {
 		// No node, another loop's, or a detached one (a shield, a scope
@@ -177,13 +183,23 @@ func runTaskBody(b taskBody) {
 			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.Name()}
 		}
 	}()
-	t := b.base()
-	g := goid.G()
-	t.g.Store(g)
-	if l := t.node.loop; l.curG.Load() != g {
-		l.curG.Store(g)
-	}
+	b.base().node.loop.markG()
 	b.call()
+}
+
+// markG records the calling goroutine, a task's, as the one running the
+// loop's current step: it is how current tells a task's own goroutine from
+// any other. A task calls it when its body starts and whenever it resumes.
+func (l *Loop) markG() {
+	if g := goid.G(); l.curG.Load() != g {
+		l.curG.Store(g) // a reused coroutine often has it already
+	}
+}
+
+// suspend hands control back to the loop until the task's next step.
+func (t *taskBase) suspend() {
+	t.co.Suspend()
+	t.node.loop.markG()
 }
 
 // run is one step of the task, called by the loop.
@@ -204,9 +220,6 @@ func (t *taskBase) run(l *Loop) {
 	}
 	t.state = running
 	l.current = t
-	if g := t.g.Load(); g != 0 && l.curG.Load() != g {
-		l.curG.Store(g) // a reused coroutine often has it already
-	}
 	var (
 		start time.Time
 		began string
@@ -241,11 +254,11 @@ func (l *Loop) finish(t *taskBase) {
 	if t.join != nil {
 		t.join.taskDone(t)
 	}
-	if t.callbacks != nil {
-		for _, cb := range *t.callbacks {
+	if cbs := t.info.callbacks; cbs != nil {
+		t.info.callbacks = nil
+		for _, cb := range cbs {
 			l.callback(cb)
 		}
-		t.callbacks = nil
 	}
 	if t.err != nil && !t.retrieved && !isCancel(t.err) {
 		l.unretrieved[t] = struct{}{} // its debug information stays for the report
@@ -258,7 +271,7 @@ func (l *Loop) finish(t *taskBase) {
 func (t *taskBase) fire(*Loop) { t.wake() }
 
 // Name returns the task's name.
-func (t *taskBase) Name() string { return *t.namep }
+func (t *taskBase) Name() string { return t.info.name }
 
 // Done reports whether the task has finished: returned, failed, panicked or
 // been cancelled.
@@ -364,10 +377,10 @@ func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) {
 }
 
 func (t *taskBase) addCallback(fn func()) {
-	if t.callbacks == nil {
-		t.callbacks = new([]func())
+	if !t.info.own {
+		t.info = &taskInfo{name: t.info.name, own: true}
 	}
-	*t.callbacks = append(*t.callbacks, fn)
+	t.info.callbacks = append(t.info.callbacks, fn)
 }
 
 // CurrentTask returns the task whose context ctx is, if it is running now,
@@ -392,11 +405,13 @@ func current(ctx context.Context) (*taskBase, error) {
 		return nil, ErrNoTask
 	}
 	l := t.node.loop
-	if me := goid.G(); me != 0 && t.g.Load() != me {
-		// Not the task's own goroutine: another goroutine (one the task
-		// started, or that it blocks the loop waiting for), another task,
-		// or the loop after it closed. Only atomics are read here, so
-		// the misuse is an error, not a data race.
+	if me := goid.G(); me != 0 && l.curG.Load() != me {
+		// Not the goroutine of the task running now: another goroutine
+		// (one a task started, or that it blocks the loop waiting for),
+		// the loop itself in a callback, or any goroutine after the loop
+		// closed. Only atomics are read here, so the misuse is an error,
+		// not a data race. On the running task's goroutine, l.current is
+		// safe to read: the loop set it before it resumed that task.
 		if l.closed.Load() {
 			return nil, ErrLoopClosed
 		}

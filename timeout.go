@@ -3,27 +3,35 @@ package aio
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
+	"unsafe"
 )
+
+// A Scope's node is its first field: nodeCtx.Deadline relies on it.
+var _ = [1]struct{}{}[unsafe.Offsetof(Scope{}.node)]
 
 // Scope is a cancel scope with a deadline, the object that asyncio.timeout
 // returns and trio's CancelScope: Timeout, TimeoutAt and MoveOnAfter hand it
 // to their function, which may move the deadline. Its methods must be called
 // on the loop's thread.
 type Scope struct {
-	node    node
-	timer   timer
-	expired bool // its own deadline fired and cancelled it
-	exited  bool
-	hasDL   bool
+	node node // first: nodeCtx.Deadline finds the Scope from its node
+	// deadline is 1 + the loop time of the deadline, or 0 for none, for
+	// Deadline of the scope's context, which any goroutine may call.
+	deadline atomic.Int64
+	timer    timer
+	expired  bool // its own deadline fired and cancelled it
+	exited   bool
 }
 
 // Deadline returns the scope's deadline, and false if it has none.
 func (s *Scope) Deadline() (time.Time, bool) {
-	if !s.hasDL {
+	d := s.deadline.Load()
+	if d == 0 {
 		return time.Time{}, false
 	}
-	return s.node.loop.clock.epoch().Add(time.Duration(s.timer.when)), true
+	return s.node.loop.clock.epoch().Add(time.Duration(d - 1)), true
 }
 
 // Expired reports whether the scope's own deadline has fired and cancelled
@@ -39,8 +47,7 @@ func (s *Scope) Reschedule(when time.Time) error {
 	}
 	l := s.node.loop
 	if when.IsZero() {
-		s.hasDL = false
-		s.node.ctx.deadline.Store(0)
+		s.deadline.Store(0)
 		l.timers.disarm(&s.timer)
 		return nil
 	}
@@ -49,9 +56,8 @@ func (s *Scope) Reschedule(when time.Time) error {
 }
 
 func (s *Scope) arm(at int64) {
-	s.hasDL = true
-	s.node.ctx.deadline.Store(at + 1)
-	s.node.loop.timers.arm(&s.timer, at)
+	s.deadline.Store(at + 1)
+	s.node.loop.timers.arm(&s.timer, s, at)
 }
 
 // fire is the scope's deadline. If something outside has cancelled the scope
@@ -121,7 +127,7 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	}
 	l := t.node.loop
 	s := &Scope{}
-	s.timer.f = s
+	s.node.scope = true
 	s.node.init(l, nodeOf(ctx), ctx, t)
 	if !when.IsZero() {
 		s.arm(int64(when.Sub(l.clock.epoch())))

@@ -14,11 +14,11 @@ type firer interface {
 	fire(l *Loop)
 }
 
-// timer is a re-armable timer slot, embedded in what it belongs to.
+// timer is a re-armable timer slot, embedded in what it belongs to. What it
+// does when it fires travels in its heap entry rather than in the slot: every
+// task embeds a timer, few have one armed, and 16 bytes per task count.
 type timer struct {
-	seq  uint64 // the sequence of the armed entry; 0 when disarmed
-	when int64  // loop time of the armed entry
-	f    firer
+	seq uint64 // the sequence of the armed entry; 0 when disarmed
 }
 
 func (t *timer) armed() bool { return t.seq != 0 }
@@ -27,6 +27,7 @@ type timerEntry struct {
 	when int64
 	seq  uint64
 	t    *timer
+	f    firer
 }
 
 type timerHeap struct {
@@ -53,14 +54,14 @@ func (h *entries) Pop() any {
 	return e
 }
 
-// arm (re)arms t to fire at when.
-func (th *timerHeap) arm(t *timer, when int64) {
+// arm (re)arms t to call f.fire at when.
+func (th *timerHeap) arm(t *timer, f firer, when int64) {
 	if t.armed() {
 		th.dead++
 	}
 	th.seq++
-	t.seq, t.when = th.seq, when
-	th.push(timerEntry{when: when, seq: th.seq, t: t})
+	t.seq = th.seq
+	th.push(timerEntry{when: when, seq: th.seq, t: t, f: f})
 }
 
 // disarm cancels t if it is armed.
@@ -135,15 +136,16 @@ func (th *timerHeap) next() (when int64, ok bool) {
 	return 0, false
 }
 
-// due pops the earliest live timer if it is due at now.
-func (th *timerHeap) due(now int64) (*timer, bool) {
+// due pops the earliest live timer if it is due at now, and returns what
+// it fires.
+func (th *timerHeap) due(now int64) (firer, bool) {
 	when, ok := th.next()
 	if !ok || when > now {
 		return nil, false
 	}
 	e := th.popTop()
 	e.t.seq = 0
-	return e.t, true
+	return e.f, true
 }
 
 // compact rebuilds the heap without dead entries once they are most of it,
