@@ -93,3 +93,127 @@ func BenchmarkYieldFromDepth16(b *testing.B) {
 	}
 	g.Close()
 }
+
+func nestFunc(depth int) func(*gen.Yielder[int, int]) (int, error) {
+	if depth == 0 {
+		return counter
+	}
+	inner := nestFunc(depth - 1)
+	return func(y *gen.Yielder[int, int]) (int, error) {
+		return gen.YieldFromFunc(y, inner)
+	}
+}
+
+// BenchmarkYieldFromFuncDepth16 is one Send through 16 nested inline
+// delegations: the cost of a Send, whatever the depth.
+func BenchmarkYieldFromFuncDepth16(b *testing.B) {
+	g := gen.New(nestFunc(16))
+	g.Next()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Send(1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	g.Close()
+}
+
+// The tree walk of pyperformance's "generators" on a balanced tree of 1,023
+// nodes, three ways; each reports ns/node.
+
+type benchNode struct {
+	left, right *benchNode
+	value       int
+}
+
+func benchTree(lo, hi int) *benchNode {
+	if lo >= hi {
+		return nil
+	}
+	mid := lo + (hi-lo)/2
+	return &benchNode{left: benchTree(lo, mid), value: mid, right: benchTree(mid+1, hi)}
+}
+
+const benchTreeSize = 1023
+
+func walkFunc(n *benchNode) func(*gen.Yielder[int, struct{}]) (struct{}, error) {
+	return func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
+		if n == nil {
+			return struct{}{}, nil
+		}
+		if _, err := gen.YieldFromFunc(y, walkFunc(n.left)); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := y.Yield(n.value); err != nil {
+			return struct{}{}, err
+		}
+		return gen.YieldFromFunc(y, walkFunc(n.right))
+	}
+}
+
+func walkGen(n *benchNode) *gen.Generator[int, struct{}, struct{}] {
+	return gen.New(func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
+		if n == nil {
+			return struct{}{}, nil
+		}
+		if _, err := gen.YieldFrom(y, walkGen(n.left)); err != nil {
+			return struct{}{}, err
+		}
+		if _, err := y.Yield(n.value); err != nil {
+			return struct{}{}, err
+		}
+		return gen.YieldFrom(y, walkGen(n.right))
+	})
+}
+
+func walkSeq(n *benchNode) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if n == nil {
+			return
+		}
+		for v := range walkSeq(n.left) {
+			if !yield(v) {
+				return
+			}
+		}
+		if !yield(n.value) {
+			return
+		}
+		for v := range walkSeq(n.right) {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+func benchWalk(b *testing.B, walk func(*benchNode) iter.Seq[int]) {
+	t := benchTree(0, benchTreeSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		s := 0
+		for v := range walk(t) {
+			s += v
+		}
+		if s != benchTreeSize*(benchTreeSize-1)/2 {
+			b.Fatal("wrong sum", s)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchTreeSize, "ns/node")
+}
+
+// BenchmarkTreeWalkYieldFromFunc walks the tree with inline delegation.
+func BenchmarkTreeWalkYieldFromFunc(b *testing.B) {
+	benchWalk(b, func(t *benchNode) iter.Seq[int] { return gen.New(walkFunc(t)).All() })
+}
+
+// BenchmarkTreeWalkYieldFrom walks the tree with a generator per node.
+func BenchmarkTreeWalkYieldFrom(b *testing.B) {
+	benchWalk(b, func(t *benchNode) iter.Seq[int] { return walkGen(t).All() })
+}
+
+// BenchmarkTreeWalkSeqBaseline walks the tree with a recursive iter.Seq,
+// what plain Go would write (it cannot send, throw or close).
+func BenchmarkTreeWalkSeqBaseline(b *testing.B) {
+	benchWalk(b, walkSeq)
+}

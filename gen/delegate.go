@@ -126,7 +126,7 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
 	s.y.in, s.y.status = zero, running
-	s.y.next()
+	s.y.co.Next()()
 	return s.afterResume(s.y.co.Ended())
 }
 

@@ -241,6 +241,51 @@ func (c *countTo) Next() (int, error) {
 	return c.v, nil
 }
 
+// A recursive generator, Python's
+//
+//	def walk(t):
+//	    if t:
+//	        yield from walk(t.left)
+//	        yield t.value
+//	        yield from walk(t.right)
+//
+// Each delegate is made on the spot and seen by nobody else, so
+// YieldFromFunc runs it on the delegating body's stack: the whole walk is
+// one coroutine.
+func ExampleYieldFromFunc() {
+	type tree struct {
+		left, right *tree
+		value       string
+	}
+	var walk func(t *tree) func(*gen.Yielder[string, struct{}]) (int, error)
+	walk = func(t *tree) func(*gen.Yielder[string, struct{}]) (int, error) {
+		return func(y *gen.Yielder[string, struct{}]) (int, error) {
+			if t == nil {
+				return 0, nil
+			}
+			l, err := gen.YieldFromFunc(y, walk(t.left))
+			if err != nil {
+				return 0, err
+			}
+			if _, err := y.Yield(t.value); err != nil {
+				return 0, err
+			}
+			r, err := gen.YieldFromFunc(y, walk(t.right))
+			return l + 1 + r, err // the size of the subtree
+		}
+	}
+	t := &tree{value: "d",
+		left:  &tree{value: "b", left: &tree{value: "a"}, right: &tree{value: "c"}},
+		right: &tree{value: "e"}}
+	g := gen.New(walk(t))
+	for v := range g.All() {
+		fmt.Print(v, " ")
+	}
+	n, _ := g.Result()
+	fmt.Println("-", n, "nodes")
+	// Output: a b c d e - 5 nodes
+}
+
 func ExampleYieldFromIter() {
 	g := gen.New(func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
 		value, err := gen.YieldFromIter[int](y, &countTo{n: 2})

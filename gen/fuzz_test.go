@@ -3,7 +3,8 @@ package gen_test
 // FuzzProtocol drives generators with a sequence of Send, Next, Throw and
 // Close decoded from the input, the generators' bodies themselves scripted
 // by the input (yield, pass an error on, return, fail, return a
-// StopIteration, panic, delegate to another scripted generator), and checks
+// StopIteration, panic, delegate to another scripted generator with YieldFrom
+// or run one inline with YieldFromFunc), and checks
 // every result against model: a plain sequential state machine of Python's
 // generator protocol, with PEP 380 delegation and PEP 479.
 
@@ -24,6 +25,7 @@ const (
 	actStop            // return gen.Stop(v): PEP 479's bug
 	actPanic           // panic
 	actDelegate        // YieldFrom a new generator running another script
+	actInline          // YieldFromFunc another script
 	numActs
 )
 
@@ -138,7 +140,8 @@ type mgen struct {
 	script int
 	depth  int
 	status int
-	pc     int // the step after the one it is suspended at
+	pc     int  // the step after the one it is suspended at
+	inline bool // run by YieldFromFunc: no handle, unwound if it ignores an exit
 	child  *mgen
 	log    []received
 
@@ -159,8 +162,8 @@ type outcome struct {
 	p   any
 }
 
-func (m *model) newGen(script, depth int) *mgen {
-	g := &mgen{m: m, id: len(m.nodes), script: script, depth: depth}
+func (m *model) newGen(script, depth int, inline bool) *mgen {
+	g := &mgen{m: m, id: len(m.nodes), script: script, depth: depth, inline: inline}
 	m.nodes = append(m.nodes, g)
 	return g
 }
@@ -190,7 +193,13 @@ func (g *mgen) throw(err error) outcome {
 	}
 	if g.child != nil {
 		if errors.Is(err, gen.ErrGeneratorExit) {
-			cerr, p := g.child.close()
+			// PEP 380 closes the delegate with a plain GeneratorExit; an
+			// inline one gets the error thrown, as it was thrown.
+			exit := gen.ErrGeneratorExit
+			if g.child.inline {
+				exit = err
+			}
+			cerr, p := g.child.closeWith(exit)
 			if p != nil {
 				return g.afterChild(outcome{p: p})
 			}
@@ -205,7 +214,9 @@ func (g *mgen) throw(err error) outcome {
 	return g.run(g.pc, 0, err)
 }
 
-func (g *mgen) close() (error, any) {
+func (g *mgen) close() (error, any) { return g.closeWith(gen.ErrGeneratorExit) }
+
+func (g *mgen) closeWith(exit error) (error, any) {
 	switch g.status {
 	case mCreated:
 		g.status = mDone
@@ -213,12 +224,16 @@ func (g *mgen) close() (error, any) {
 	case mDone:
 		return nil, nil
 	}
-	o := g.throw(gen.ErrGeneratorExit)
+	o := g.throw(exit)
 	var st *gen.StopIteration[int]
 	switch {
 	case o.p != nil:
 		return nil, o.p
 	case o.err == nil:
+		if g.inline {
+			// Unwound at the Yield it ignored the exit at.
+			g.status, g.resErr = mDone, gen.ErrIgnoredExit
+		}
 		return gen.ErrIgnoredExit, nil
 	case errors.As(o.err, &st), errors.Is(o.err, gen.ErrGeneratorExit):
 		return nil, nil
@@ -279,13 +294,13 @@ func (g *mgen) run(i, v int, err error) outcome {
 		case actPanic:
 			g.status, g.panicked = mDone, true
 			return outcome{p: fuzzPanic(g.id)}
-		case actDelegate:
+		case actDelegate, actInline:
 			if g.depth+1 >= fuzzMaxDepth || len(g.m.nodes) >= fuzzMaxNodes {
 				g.pc = i + 1
 				return outcome{v: fuzzYielded(g.id, i)}
 			}
 			g.pc = i + 1
-			g.child = g.m.newGen(a.arg, g.depth+1)
+			g.child = g.m.newGen(a.arg, g.depth+1, a.kind == actInline)
 			o := g.child.send(0)
 			if o.p != nil || o.err == nil {
 				return g.afterChild(o)
@@ -318,9 +333,18 @@ type fuzzRun struct {
 }
 
 func (r *fuzzRun) newGen(script, depth int) *intGen {
+	g := gen.New(r.newBody(script, depth))
+	r.gens[len(r.gens)-1] = g
+	return g
+}
+
+// newBody returns the body of a scripted generator, registered with no
+// handle: newGen gives it one; YieldFromFunc runs it without.
+func (r *fuzzRun) newBody(script, depth int) func(*intY) (int, error) {
 	id := len(r.gens)
 	r.logs = append(r.logs, nil)
-	g := gen.New(func(y *intY) (int, error) {
+	r.gens = append(r.gens, nil)
+	return func(y *intY) (int, error) {
 		v, err := 0, error(nil)
 		for i := 0; ; i++ {
 			a := r.p.act(script, i)
@@ -341,19 +365,21 @@ func (r *fuzzRun) newGen(script, depth int) *intGen {
 				return 0, gen.Stop(fuzzYielded(id, i))
 			case actPanic:
 				panic(fuzzPanic(id))
-			case actDelegate:
+			case actDelegate, actInline:
 				if depth+1 >= fuzzMaxDepth || len(r.gens) >= fuzzMaxNodes {
 					v, err = y.Yield(fuzzYielded(id, i))
 					r.logs[id] = append(r.logs[id], received{v: v, err: err})
 					continue
 				}
-				v, err = gen.YieldFrom(y, r.newGen(a.arg, depth+1))
+				if a.kind == actInline {
+					v, err = gen.YieldFromFunc(y, r.newBody(a.arg, depth+1))
+				} else {
+					v, err = gen.YieldFrom(y, r.newGen(a.arg, depth+1))
+				}
 				r.logs[id] = append(r.logs[id], received{yf: true, v: v, err: err})
 			}
 		}
-	})
-	r.gens = append(r.gens, g)
-	return g
+	}
 }
 
 // ---- comparing ----
@@ -398,7 +424,9 @@ func (r *fuzzRun) check(t *testing.T, m *model, when string) {
 		t.Fatalf("%s: %d generators created, model %d", when, len(r.gens), len(m.nodes))
 	}
 	for i, g := range m.nodes {
-		g.checkResult(t, r.gens[i], when)
+		if r.gens[i] != nil { // an inline delegate has no handle
+			g.checkResult(t, r.gens[i], when)
+		}
 		got, want := r.logs[i], g.log
 		if len(got) != len(want) {
 			t.Fatalf("%s: generator %d received %v, model %v", when, i, got, want)
@@ -424,6 +452,7 @@ func callGen(f func() (int, error)) (o outcome) {
 func FuzzProtocol(f *testing.F) {
 	y, pass, ret, fail, stop, pnc := byte(actYield), byte(actPass), byte(actReturn), byte(actFail), byte(actStop), byte(actPanic)
 	deleg := func(script int) byte { return byte(actDelegate + numActs*script) }
+	inl := func(script int) byte { return byte(actInline + numActs*script) }
 	const next, closeOp = 0, 3
 	send := func(v int) byte { return byte(1 + 4*v) }
 	throw := func(i int) byte { return byte(2 + 4*i) } // fuzzThrown[i]
@@ -449,13 +478,23 @@ func FuzzProtocol(f *testing.F) {
 		prog([][]byte{{deleg(0), y}}, next, next, next, closeOp), // delegates until the limits
 		prog([][]byte{{y, deleg(1), y, deleg(2), y}, {y, deleg(2), y, deleg(3), ret}, {y, ret}, {fail}},
 			next, send(1), send(2), next, send(1), next, next, next, next, next, next),
+		prog([][]byte{{inl(1), y}, {y, y, ret}}, next, send(2), next, next, closeOp),
+		prog([][]byte{{inl(1), y, y}, {y, y, y}}, next, closeOp, next, closeOp),                 // ignores the exit
+		prog([][]byte{{inl(1), pass}, {inl(2), y, y}, {y, y, y}}, next, closeOp, closeOp),       // both ignore it
+		prog([][]byte{{inl(1), pass}, {inl(2), pass}, {y, pass}}, next, throw(thrownWrappedGE)), // closed through two
+		prog([][]byte{{inl(1), pass}, {y, pass}}, next, throw(thrownA), next),
+		prog([][]byte{{inl(1), y}, {deleg(2), y}, {y, y}}, next, next, closeOp, closeOp), // inline, then a handle
+		prog([][]byte{{deleg(1), y}, {inl(2), y}, {y, y}}, next, next, closeOp, closeOp), // a handle, then inline
+		prog([][]byte{{inl(1), y}, {y, stop}}, next, next, next),
+		prog([][]byte{{inl(1), y}, {y, pnc}}, next, next, next),
+		prog([][]byte{{inl(0), y}}, next, next, next, closeOp),
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := decode(data)
 		m := &model{p: &p}
-		top := m.newGen(0, 0)
+		top := m.newGen(0, 0, false)
 		run := &fuzzRun{p: &p}
 		g := run.newGen(0, 0)
 		for k, op := range p.ops {
@@ -496,7 +535,11 @@ func FuzzProtocol(f *testing.F) {
 		}
 		// End every generator, the top first, so that no goroutine is left:
 		// a delegate that ignored its owner's close is suspended still.
-		for i, g := range run.gens {
+		for i := 0; i < len(run.gens); i++ { // closing may create more
+			g := run.gens[i]
+			if g == nil {
+				continue // inline: ended with the generator that ran it
+			}
 			for range fuzzMaxOps {
 				if g.Done() {
 					break

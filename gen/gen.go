@@ -87,7 +87,7 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back.
 		s.y.in, s.y.inErr, s.y.status = v, nil, running
-		if s.y.next(); !s.y.co.Ended() && s.y.deleg == nil {
+		if s.y.co.Next()(); !s.y.co.Ended() && s.y.deleg == nil {
 			s.y.status = suspended
 			return s.y.out, nil
 		}
@@ -145,8 +145,16 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 		var zero Y
 		return zero, ErrRunning
 	}
-	var zero S
-	y, err, p := g.s.step(opThrow, zero, err)
+	var (
+		y Y
+		p any
+	)
+	if errors.Is(err, ErrGeneratorExit) {
+		y, err, p = g.s.throwExit(err)
+	} else {
+		var zero S
+		y, err, p = g.s.step(opThrow, zero, err)
+	}
 	g.after(p)
 	return y, err
 }
@@ -214,7 +222,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// The innermost generator of a delegation chain takes this path
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.inErr, s.y.status = v, err, running
-		if s.y.next(); !s.y.co.Ended() && s.y.deleg == nil {
+		if s.y.co.Next()(); !s.y.co.Ended() && s.y.deleg == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
 		}
@@ -240,7 +248,6 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 			return zero, err, nil
 		}
 		s.y.co = coro.Default.Get(s)
-		s.y.next = s.y.co.Next()
 	case suspended:
 		if d := s.y.deleg; d != nil {
 			return s.forward(d, o, v, err)
@@ -256,7 +263,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 // same call.
 func (s *state[Y, S, R]) resume() (Y, error, any) {
 	s.y.status = running
-	s.y.next()
+	s.y.co.Next()()
 	return s.afterResume(s.y.co.Ended())
 }
 
@@ -281,7 +288,7 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			return y, nil, nil
 		}
 		s.endDelegation(err, p)
-		s.y.next()
+		s.y.co.Next()()
 		ended = s.y.co.Ended()
 	}
 }
@@ -293,7 +300,7 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		zy Y
 		zs S
 	)
-	// co and next are left as they are (status says the body has ended):
+	// co is left as it is (status says the body has ended):
 	// every pointer written here costs a write barrier while the GC marks,
 	// and a run-to-the-end generator pays that on its one resume.
 	s.y.status, s.y.sw = done, yieldAfterEnd
@@ -314,6 +321,33 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 	return zy, s.err, nil
 }
 
+// throwExit throws err, a GeneratorExit, into the body. If the body yields
+// while an inline delegate that was running when err came is still running
+// (YieldFromFunc), the innermost such delegate ignored the exit: it is
+// unwound, and its delegating body goes on from its YieldFromFunc, as many
+// times as it takes. A generator it was delegating to with YieldFrom is left
+// behind, suspended, as a delegate that ignores its owner's close is.
+func (s *state[Y, S, R]) throwExit(err error) (Y, error, any) {
+	in := s.y.inl
+	if in != nil {
+		in.exits++
+		in.old, in.exit = in.depth, err
+	}
+	var zero S
+	y, e, p := s.step(opThrow, zero, err)
+	for e == nil && p == nil && in != nil && in.old > 0 && s.y.status == suspended {
+		s.y.unwind = true
+		if s.y.deleg != nil {
+			s.endDelegation(nil, nil)
+		}
+		y, e, p = s.step(opSend, zero, nil) // the Yield panics at once
+	}
+	if in != nil && in.depth == 0 {
+		in.exit = nil
+	}
+	return y, e, p
+}
+
 // close is Close's protocol, also used to close a delegate.
 func (s *state[Y, S, R]) close() (error, any) {
 	switch s.y.status {
@@ -325,8 +359,7 @@ func (s *state[Y, S, R]) close() (error, any) {
 	case running:
 		return ErrRunning, nil
 	}
-	var zero S
-	_, err, p := s.step(opThrow, zero, ErrGeneratorExit)
+	_, err, p := s.throwExit(ErrGeneratorExit)
 	switch {
 	case p != nil:
 		return nil, p

@@ -14,15 +14,30 @@ import (
 // given to, on that body's goroutine.
 type Yielder[Y, S any] struct {
 	co     *coro.Coro
-	sw     func(struct{}) bool     // co's switch, called directly by Yield
-	next   func() (struct{}, bool) // co's resume, called directly by Send
+	sw     func(struct{}) bool // co's switch, called directly by Yield
 	status status
-	armed  bool           // the finalizer is registered
+	armed  bool // the finalizer is registered
+	// unwind tells the next Yield to unwind the inline delegates down to
+	// the one that ignored GeneratorExit (see YieldFromFunc).
+	unwind bool
 	owned  atomic.Bool    // another generator delegates to this one
+	inl    *inlineState   // made by the first YieldFromFunc
 	out    Y              // the value being yielded
 	in     S              // the value sent by the last resume
 	inErr  error          // the error thrown by it, or how a delegate ended
 	deleg  delegate[Y, S] // set while the body delegates
+}
+
+// inlineState is what a body that has run delegates inline (YieldFromFunc)
+// keeps of them and of the GeneratorExits thrown into it: few generators
+// delegate inline, so it is apart from the Yielder.
+type inlineState struct {
+	// depth counts the delegates running inline on this body's stack, the
+	// innermost at depth; exits counts the GeneratorExits thrown into the
+	// body, exit is the last one; the delegates at depths 1 to old were
+	// running when it was thrown.
+	depth, exits, old uint32
+	exit              error
 }
 
 // Yield hands v to the caller of the resume in progress and waits for the
@@ -35,7 +50,11 @@ type Yielder[Y, S any] struct {
 // from another goroutine while the body is suspended).
 func (y *Yielder[Y, S]) Yield(v Y) (S, error) {
 	y.out = v
-	if !y.sw(struct{}{}) {
+	if !y.sw(struct{}{}) || y.unwind {
+		// The coroutine is being killed, or y.unwind asks to unwind the
+		// inline delegates down to the one that ignored GeneratorExit
+		// (see YieldFromFunc). Either way the panic is coro.Killed, so
+		// that Yield stays small enough to inline.
 		panic(coro.Killed)
 	}
 	return y.in, y.inErr
@@ -55,6 +74,9 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 	}
 	y.deleg = d
 	y.co.Suspend()
+	if y.unwind {
+		panic(coro.Killed) // d was left behind (see throwExit)
+	}
 	err := y.inErr
 	y.inErr = nil
 	if p, ok := err.(*delegatePanic); ok {
@@ -68,6 +90,8 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 // Send, Throw and Close of this generator goes to g. A value passes from the
 // innermost generator of a delegation chain to the caller in one coroutine
 // round trip, however deep the chain. If g is unstarted, YieldFrom starts it.
+// To delegate to a new generator that nothing else refers to, YieldFromFunc
+// is cheaper.
 //
 // When g returns, YieldFrom returns g's result and a nil error; when g ends
 // with an error, YieldFrom returns that error (for a Close of this generator,
@@ -82,6 +106,100 @@ func YieldFrom[Y, S, R any](y *Yielder[Y, S], g *Generator[Y, S, R]) (R, error) 
 		panic("gen: YieldFrom of a nil generator")
 	}
 	return result[R](y.delegateTo(g))
+}
+
+// YieldFromFunc delegates to a new generator running body, which nothing
+// else refers to: Python's `yield from f(x)` for a generator function f. It
+// behaves as YieldFrom(y, New(body)), but the delegate has no handle, so it
+// needs no coroutine of its own: body runs on this body's stack, with this
+// body's Yielder. Its values reach the caller in this generator's own round
+// trip, and Send, Throw and Close of this generator reach body at its Yield,
+// as PEP 380 forwards them. Starting and ending it costs a function call; a
+// recursive generator (a tree walk) costs one coroutine however deep it
+// recurses.
+//
+// When body returns, YieldFromFunc returns its result, or its error (a body
+// that returns ErrStopIteration fails with *RaisedStopIteration, PEP 479). If
+// a Close of this generator (or a thrown ErrGeneratorExit) reached body and
+// body then returns, body was closed: YieldFromFunc returns ErrGeneratorExit,
+// unless body returned another error, which it returns. A panic in body is
+// raised here.
+//
+// One difference from YieldFrom: a body that yields again after a Close
+// reached it is unwound at once (its deferred calls run, as when a
+// generator is killed), and YieldFromFunc returns ErrIgnoredExit, where a
+// delegate with a handle would stay suspended until it is finalized. A nil
+// body panics.
+func YieldFromFunc[Y, S, R any](y *Yielder[Y, S], body func(*Yielder[Y, S]) (R, error)) (r R, err error) {
+	if body == nil {
+		panic("gen: YieldFromFunc of a nil body")
+	}
+	if y.status != running {
+		panic("gen: YieldFrom outside the generator's body")
+	}
+	// PEP 380's close rules are kept by counting the GeneratorExits thrown
+	// into this body (inl.exits): if one came while body ran, body was
+	// closed. If body yields again after one instead of returning, the
+	// resumer sees a yield while the delegate that got it is still running
+	// (inl.old) and resumes once more with y.unwind set: that Yield panics,
+	// and the panic unwinds every delegate down to that one, whose deferred
+	// call below ends it (see throwExit).
+	in := y.inl
+	if in == nil {
+		in = new(inlineState)
+		y.inl = in
+	}
+	exits := in.exits
+	in.depth++
+	depth := in.depth
+	ended := false
+	defer func() {
+		if ended {
+			return
+		}
+		ignored := depth <= in.old // it got the exit: the unwinding ends here
+		in.leave(depth)
+		p := recover()
+		switch {
+		case p == coro.Killed && y.unwind && !ignored:
+			panic(p) // a delegate of the one that ignored the exit
+		case p == coro.Killed && y.unwind:
+			y.unwind = false
+			r, err = *new(R), ErrIgnoredExit
+		case p != nil:
+			panic(p) // body's panic (or the coroutine's kill), raised here
+		}
+		// runtime.Goexit goes on.
+	}()
+	v, e := body(y)
+	ended = true
+	ignored := depth <= in.old
+	in.leave(depth)
+	if y.unwind && ignored {
+		// body recovered the unwinding panic and returned: it ignored
+		// the exit all the same.
+		y.unwind = false
+		return *new(R), ErrIgnoredExit
+	}
+	if e != nil && errors.Is(e, ErrStopIteration) {
+		e = &RaisedStopIteration{Err: e}
+	}
+	if in.exits != exits && (e == nil || errors.Is(e, ErrGeneratorExit)) {
+		// Closed: the GeneratorExit goes on in the delegating body.
+		return *new(R), in.exit
+	}
+	if e == nil {
+		return v, nil
+	}
+	return result[R](e)
+}
+
+// leave ends the inline delegate at depth.
+func (in *inlineState) leave(depth uint32) {
+	in.depth = depth - 1
+	if depth <= in.old {
+		in.old = depth - 1
+	}
 }
 
 // Iterator is the least a value needs for YieldFromIter: a Next that returns

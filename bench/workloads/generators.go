@@ -106,20 +106,22 @@ func buildTree(lo, hi int) *node {
 //	        yield n.value
 //	        yield from walk(n.right)
 //
-// including the generators made for the nil children, as in Python.
-func walk(n *node) *gen.Generator[int, struct{}, struct{}] {
-	return gen.New(func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
+// including the generators made for the nil children, as in Python. Each
+// `yield from walk(...)` delegates to a new generator that nothing else
+// refers to, which is what gen.YieldFromFunc is for.
+func walk(n *node) func(*gen.Yielder[int, struct{}]) (struct{}, error) {
+	return func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
 		if n == nil {
 			return struct{}{}, nil
 		}
-		if _, err := gen.YieldFrom(y, walk(n.left)); err != nil {
+		if _, err := gen.YieldFromFunc(y, walk(n.left)); err != nil {
 			return struct{}{}, err
 		}
 		if _, err := y.Yield(n.value); err != nil {
 			return struct{}{}, err
 		}
-		return gen.YieldFrom(y, walk(n.right))
-	})
+		return gen.YieldFromFunc(y, walk(n.right))
+	}
 }
 
 func generatorsAIO(size int) (measure, error) {
@@ -127,7 +129,7 @@ func generatorsAIO(size int) (measure, error) {
 	return timed(traversals, func() error {
 		for range traversals {
 			s := 0
-			g := walk(root)
+			g := gen.New(walk(root))
 			for v := range g.All() {
 				s += v
 			}
