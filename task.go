@@ -189,18 +189,17 @@ func runTaskBody(b taskBody) {
 
 // markG records the calling goroutine, a task's, as the one running the
 // loop's current step: it is how current tells a task's own goroutine from
-// any other. A task calls it when its body starts and whenever it resumes.
+// any other. The loop records it before it resumes a task (run); a task
+// whose coroutine is new records it itself when its body starts, as only
+// then is the coroutine's goroutine known.
 func (l *Loop) markG() {
 	if g := goid.G(); l.curG.Load() != g {
-		l.curG.Store(g) // a reused coroutine often has it already
+		l.curG.Store(g)
 	}
 }
 
 // suspend hands control back to the loop until the task's next step.
-func (t *taskBase) suspend() {
-	t.co.Suspend()
-	t.node.loop.markG()
-}
+func (t *taskBase) suspend() { t.co.Suspend() }
 
 // run is one step of the task, called by the loop.
 func (t *taskBase) run(l *Loop) {
@@ -220,6 +219,9 @@ func (t *taskBase) run(l *Loop) {
 	}
 	t.state = running
 	l.current = t
+	if g := t.co.G(); g != 0 && l.curG.Load() != g {
+		l.curG.Store(g) // a reused coroutine often has it already
+	}
 	var (
 		start time.Time
 		began string

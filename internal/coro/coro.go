@@ -30,7 +30,11 @@
 //     iter.Pull; that Coro is not reused.
 package coro
 
-import "iter"
+import (
+	"iter"
+
+	"github.com/aio-go/aio/internal/goid"
+)
 
 // Body is the code a Coro runs. Run may call c.Suspend any number of times.
 // Using an interface rather than a func lets a caller pass a pointer it has
@@ -45,15 +49,19 @@ type Coro struct {
 	stop  func()
 	yield func(struct{}) bool
 
+	// body is what runs; once it has panicked, a *panicked holding the
+	// panic value for End, which keeps a Coro at 64 bytes.
 	body Body
 	pool *Pool
+	g    uintptr // the goroutine's identity (internal/goid), once started
 
 	finished bool // the body returned or panicked during this Resume
-	// pval holds the body's panic value when it panicked: behind a pointer,
-	// because panics are rare and a Coro of 64 bytes fits its size class
-	// where one of 72 would take 80.
-	pval *any
 }
+
+// panicked stands in for a body that panicked, until End.
+type panicked struct{ value any }
+
+func (*panicked) Run(*Coro) { panic("coro: internal error: a panicked body resumed") }
 
 // killed is the panic value Suspend uses to unwind a body that is being
 // killed. It never leaves this package.
@@ -71,7 +79,7 @@ func newCoro(p *Pool) *Coro {
 // than once per body: bodies run back to back inside serve, and only a panic
 // makes loop enter a new serve.
 func (c *Coro) loop(yield func(struct{}) bool) {
-	c.yield = yield
+	c.yield, c.g = yield, goid.G()
 	for c.serve() {
 	}
 }
@@ -90,10 +98,10 @@ func (c *Coro) serve() (again bool) {
 			again = false
 			return
 		}
-		if p == Killed {
-			p = nil
+		c.finished = true
+		if p != Killed {
+			c.body = &panicked{p}
 		}
-		c.pval, c.finished = &p, true
 		again = c.yield(struct{}{})
 	}()
 	again = true
@@ -120,14 +128,19 @@ func (c *Coro) Resume() (ended bool) {
 // that did not keep Resume's result.
 func (c *Coro) Ended() bool { return c.finished }
 
+// G returns the identity of the Coro's goroutine (internal/goid), the same
+// for every body it runs: 0 before its first Resume, and where goid has no
+// support.
+func (c *Coro) G() uintptr { return c.g }
+
 // End, called once after Resume reported an end, returns what the body
 // panicked with (nil if it returned) and hands the Coro back to its pool.
 func (c *Coro) End() (panicValue any) {
 	var p any
-	if c.pval != nil {
-		p = *c.pval
+	if pb, ok := c.body.(*panicked); ok {
+		p = pb.value
 	}
-	c.pval, c.finished, c.body = nil, false, nil
+	c.finished, c.body = false, nil
 	if c.pool != nil {
 		c.pool.put(c)
 	}
