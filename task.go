@@ -183,19 +183,11 @@ func runTaskBody(b taskBody) {
 			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.Name()}
 		}
 	}()
-	b.base().node.loop.markG()
-	b.call()
-}
-
-// markG records the calling goroutine, a task's, as the one running the
-// loop's current step: it is how current tells a task's own goroutine from
-// any other. The loop records it before it resumes a task (run); a task
-// whose coroutine is new records it itself when its body starts, as only
-// then is the coroutine's goroutine known.
-func (l *Loop) markG() {
-	if g := goid.G(); l.curG.Load() != g {
-		l.curG.Store(g)
+	t := b.base()
+	if l, g := t.node.loop, t.co.G(); l.curG.Load() != g {
+		l.curG.Store(g) // the first step of a new coroutine: run could not
 	}
+	b.call()
 }
 
 // suspend hands control back to the loop until the task's next step.
