@@ -5,6 +5,19 @@
 // the targets of issue 5, as Markdown and as a bar chart. "aio bench" is
 // its command line.
 //
+// # Warm-up
+//
+// A warm-up round is a worker process of its own whose figure is dropped;
+// since every run is a fresh process, it warms the file cache and little
+// else. What a fresh process lacks is warm memory: the first touch of a
+// page costs about 14 µs on the 2-core machine (Machine.PageFault), which
+// is most of the time of spawn and of the trees, whose tasks touch tens or
+// hundreds of megabytes. So those warm up in the worker, as pyperformance's
+// workers run their warm-up values before the measured ones: the harness
+// passes Workload.InProcessWarmup as the worker's --warmup, and the worker
+// runs that many untimed rounds (one tree each for the trees) before the
+// measured one.
+//
 // # Workers
 //
 // The aio and go runtimes run in "aio bench-worker" (the command itself, or
@@ -18,16 +31,17 @@
 //
 // Options.Smoke divides every size by 1,000 (at least 1), makes the trees 2
 // levels of 2 branches (BENCH_TREE_LEVELS and BENCH_TREE_BRANCHES, read by
-// both workers), runs each workload once without warm-up, and fails if any
-// worker failed: CI runs it so that the harness and every workload keep
-// working. A smoke run's figures mean nothing.
+// both workers), runs each workload once without a warm-up round (but with
+// the workers' in-process warm-up, so that it keeps working too), and fails
+// if any worker failed: CI runs it so that the harness and every workload
+// keep working. A smoke run's figures mean nothing.
 //
 // # Budget
 //
 // The full run must finish in under 15 minutes on a 2-core machine. The
 // Python peers take seconds per run on the workloads of a million
 // operations, so those run fewer repetitions (Workload.Reps) unless the
-// caller asks for a number, and the ones that allocate a million tasks skip
-// the warm-up: each run is a fresh process, so a warm-up round warms little
-// but the file cache.
+// caller asks for a number, and the ones that allocate many tasks skip the
+// warm-up round (Workload.NoWarmup), which would warm little; spawn and the
+// trees warm up in-process instead.
 package harness

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -183,5 +184,77 @@ func TestFindPythonPrefersOneWithUvloopAndTrio(t *testing.T) {
 	}
 	if p, err := findPython([]string{"/nonexistent/python3"}); err == nil {
 		t.Errorf("found %+v", p)
+	}
+}
+
+// TestRunPassesTheInProcessWarmup runs a smoke run of two workloads with a
+// fake aio worker that logs its arguments, and checks that spawn's workers
+// are asked for an in-process warm-up and gen_send's for none.
+func TestRunPassesTheInProcessWarmup(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("shell scripts")
+	}
+	dir := t.TempDir()
+	log := filepath.Join(dir, "args")
+	worker := filepath.Join(dir, "worker")
+	script := "#!/bin/sh\necho \"$@\" >> " + log + "\n" +
+		`printf '{"runtime": "%s", "workload": "%s", "size": %s, "seconds": 0.001, "ops": 1}\n' "$2" "$4" "$6"` + "\n"
+	if err := os.WriteFile(worker, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(t.Context(), Options{Smoke: true, Only: []string{"spawn", "gen_send"},
+		Worker: []string{worker}, Pythons: []string{"/nonexistent/python3"}})
+	if err != nil || len(rep.Failures) > 0 {
+		t.Fatalf("%v %v", err, rep.Failures)
+	}
+	args, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"--runtime aio --workload spawn --size 1000 --warmup 1\n",
+		"--runtime go --workload spawn --size 1000 --warmup 1\n",
+		"--runtime aio --workload gen_send --size 1000 --warmup 0\n",
+	} {
+		if !strings.Contains(string(args), want) {
+			t.Errorf("no worker ran with %q; they ran with:\n%s", want, args)
+		}
+	}
+}
+
+// TestPythonWorkerWarmsUp runs the Python worker, where this machine has
+// one, with --warmup as the harness passes it: the warm-up rounds are not
+// counted in the ops, and a memory workload refuses them (exit status 2).
+func TestPythonWorkerWarmsUp(t *testing.T) {
+	py, err := findPython(nil)
+	script := findScript()
+	if err != nil || script == "" {
+		t.Skipf("no Python worker here (%v, script %q)", err, script)
+	}
+	r := &runner{opts: Options{Timeout: time.Minute}, rep: &Report{Python: py, Script: script}, env: workerEnv(true)}
+	for _, c := range []struct {
+		workload     string
+		size, warmup int
+	}{
+		{"spawn", 10, 2},
+		{"tree_memo", 2, 1},
+		{"gen_send", 10, 1},
+	} {
+		rt := Asyncio
+		if c.workload == "gen_send" {
+			rt = CPython
+		}
+		res, err := r.runWorker(t.Context(), rt, c.workload, c.size, c.warmup)
+		if err != nil {
+			t.Errorf("%s in %s after %d warm-up rounds: %v", c.workload, rt, c.warmup, err)
+			continue
+		}
+		if res.Ops != c.size || res.Seconds <= 0 {
+			t.Errorf("%s in %s after %d warm-up rounds: %+v, want %d ops", c.workload, rt, c.warmup, res, c.size)
+		}
+	}
+	_, err = r.runWorker(t.Context(), Asyncio, "parked", 10, 1)
+	if ex := (*exitError)(nil); !errors.As(err, &ex) || ex.code != 2 {
+		t.Errorf("parked with a warm-up: %v, want exit status 2", err)
 	}
 }

@@ -25,6 +25,12 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 		"Every measurement runs in a fresh process; the runtimes of a workload take turns (A B C A B C ...), "+
 		"and each figure is the median of the repetitions. A ratio is aio's speed-up over the peer, the peer's "+
 		"median divided by aio's: above 1× aio is faster (or, for memory, smaller).\n\n")
+	b.WriteString("A fresh process pays for the first touch of every memory page it maps (the machine's figure is below). " +
+		"So spawn and the async_tree workloads, which hold up to a million tasks at once, warm up in the process, " +
+		"as pyperformance's workers do: each of their processes runs an untimed round of the same work (for the trees, " +
+		"one tree) before the measured one, the same in every runtime. The memory workloads (`sleep_random`, `parked`) do not, since a warm-up " +
+		"would raise the peak they report. Where a workload has a warm-up round, it is a process of its own whose figure " +
+		"is dropped: it warms the file cache and little else.\n\n")
 	if chart != "" {
 		fmt.Fprintf(&b, "![aio's speed-up over each peer](%s)\n\n", chart)
 	}
@@ -69,7 +75,8 @@ func (r *Report) writeMachine(b *bytes.Buffer, command string) {
 	}
 	if m.PageFault > 0 {
 		row("First touch of a page", fmt.Sprintf("%.2f µs per 4 KiB page (64 MiB of fresh memory): "+
-			"the workloads that hold a million tasks pay it for every page they touch", m.PageFault))
+			"`parked` and `sleep_random` pay it for every page their tasks touch; spawn and the trees pay it "+
+			"in their in-process warm-up round", m.PageFault))
 	}
 	b.WriteString("\n")
 }
@@ -196,10 +203,14 @@ func writeOutcome(b *bytes.Buffer, o *Outcome) {
 		fmt.Fprintf(b, " (the README's %s: the cost per op does not depend on it, and the Python peers would take several seconds a run)", thousands(o.Workload.Size))
 	}
 	b.WriteString("; ")
-	if o.Warmup {
+	if o.WarmupRound {
 		fmt.Fprintf(b, "a warm-up round, then ")
 	}
-	fmt.Fprintf(b, "%d repetition%s.\n\n", o.Reps, plural(o.Reps))
+	fmt.Fprintf(b, "%d repetition%s", o.Reps, plural(o.Reps))
+	if k := o.InProcessWarmup; k > 0 {
+		fmt.Fprintf(b, ", each process after %s", inProcessWarmup(o.Name, k))
+	}
+	b.WriteString(".\n\n")
 	extra := map[metric]string{total: "KB/task (peak RSS)", perTask: "µs/task"}[o.metric]
 	head := "| runtime | median | min – max | aio's speed-up |"
 	sep := "| --- | ---: | ---: | ---: |"
@@ -227,6 +238,15 @@ func writeOutcome(b *bytes.Buffer, o *Outcome) {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
+}
+
+// inProcessWarmup says what k in-process warm-up rounds of the workload are:
+// for the trees, k trees; for the others, k rounds of the measured size.
+func inProcessWarmup(name string, k int) string {
+	if strings.HasPrefix(name, "tree_") {
+		return fmt.Sprintf("%d untimed warm-up tree%s", k, plural(k))
+	}
+	return fmt.Sprintf("%d untimed warm-up round%s of the same size", k, plural(k))
 }
 
 // perless drops the "/op" of a figure: "1.23 µs/step" is "1.23 µs".

@@ -21,8 +21,8 @@ type Options struct {
 	// Only lists the workloads to run, by name; empty runs them all.
 	Only []string
 	// Worker is the command of the aio and go worker, to which the harness
-	// appends "--runtime R --workload W --size N": typically the aio binary
-	// and "bench-worker".
+	// appends "--runtime R --workload W --size N --warmup K": typically the
+	// aio binary and "bench-worker".
 	Worker []string
 	// Script is bench/python/workloads.py; empty looks for it from the
 	// working directory upwards.
@@ -64,13 +64,14 @@ type Series struct {
 // Median returns the median of the values, or 0 for none.
 func (s *Series) Median() float64 { return median(s.Values) }
 
-// Outcome is one workload's results, one series per runtime it has.
+// Outcome is one workload's results, one series per runtime it has. The
+// workers' in-process warm-up is Workload.InProcessWarmup, in every mode.
 type Outcome struct {
 	Workload
-	Size   int
-	Reps   int
-	Warmup bool
-	Series []*Series // in runtimes' order
+	Size        int
+	Reps        int
+	WarmupRound bool      // a worker process ran first, its figure dropped
+	Series      []*Series // in runtimes' order
 }
 
 // Of returns the series of the runtime, or nil.
@@ -197,10 +198,10 @@ type runner struct {
 
 // runWorkload runs one workload in every runtime it has, interleaved.
 func (r *runner) runWorkload(ctx context.Context, i, n int, w Workload) *Outcome {
-	o := &Outcome{Workload: w, Size: w.fullSize(), Reps: DefaultReps, Warmup: !w.NoWarmup}
+	o := &Outcome{Workload: w, Size: w.fullSize(), Reps: DefaultReps, WarmupRound: !w.NoWarmup}
 	switch {
 	case r.opts.Smoke:
-		o.Size, o.Reps, o.Warmup = max(1, w.Size/smokeDivisor), 1, false
+		o.Size, o.Reps, o.WarmupRound = max(1, w.Size/smokeDivisor), 1, false
 	case r.opts.Reps > 0:
 		o.Reps = r.opts.Reps
 	case w.Reps > 0:
@@ -214,8 +215,11 @@ func (r *runner) runWorkload(ctx context.Context, i, n int, w Workload) *Outcome
 		o.Series = append(o.Series, s)
 	}
 	warm, first := "", 1
-	if o.Warmup {
+	if o.WarmupRound {
 		warm, first = " after a warm-up round", 0
+	}
+	if w.InProcessWarmup > 0 {
+		warm += fmt.Sprintf(", each after %d in-process warm-up round%s", w.InProcessWarmup, plural(w.InProcessWarmup))
 	}
 	fmt.Fprintf(r.progress, "[%d/%d] %s: %s, size %d, %d rep%s%s\n", i, n, w.Name, w.Unit, o.Size, o.Reps, plural(o.Reps), warm)
 	start := time.Now()
@@ -237,7 +241,7 @@ func (r *runner) measure(ctx context.Context, o *Outcome, s *Series, rep int) {
 	if rep == 0 {
 		label = "warm-up"
 	}
-	res, err := r.runWorker(ctx, s.Runtime, o.Name, o.Size)
+	res, err := r.runWorker(ctx, s.Runtime, o.Name, o.Size, o.InProcessWarmup)
 	var v, extra float64
 	if err == nil {
 		v, extra, err = o.figures(res)

@@ -45,12 +45,24 @@ type Workload struct {
 	Runtimes []string
 	// Reps is the full run's number of repetitions (0: DefaultReps), fewer
 	// for the workloads whose Python peers take many seconds a run;
-	// NoWarmup skips the warm-up round of those. Each run is a fresh
-	// process, so a warm-up round warms little but the file cache. The
+	// NoWarmup skips the warm-up round of those. A warm-up round is a
+	// worker process of its own whose figure is dropped: it warms the file
+	// cache and little else, since every run is a fresh process. The
 	// budget is the README's: the full run must finish in under 15 minutes
 	// on a 2-core machine.
 	Reps     int
 	NoWarmup bool
+	// InProcessWarmup is the worker's --warmup, in the full run and in
+	// smoke mode alike: the untimed rounds that every worker process runs
+	// before its measured one, as pyperformance's workers run warm-up
+	// values before the measured ones (a round is the workload at the same
+	// size, or one tree for the trees). The workloads that hold tens of
+	// thousands of tasks or more at once take one: a fresh process pays a
+	// first touch of every page it maps (about 14 µs a page on the 2-core
+	// machine, see Machine.PageFault), which would otherwise be most of
+	// what they measure. The memory workloads take none: it would raise
+	// the peak RSS they report.
+	InProcessWarmup int
 }
 
 // fullSize is the size of the full run.
@@ -81,6 +93,16 @@ var (
 // these keep the README's million tasks (the memory per task is the point)
 // and run once; one async_tree takes about 1 s in uvloop and 5 s in trio
 // with "io" leaves, so the trees run 2 per process, twice.
+//
+// spawn and the trees warm up in the worker (InProcessWarmup 1: a whole
+// round of a million tasks, or one tree, before the measured part). That
+// costs one more round of spawn in every runtime (the Python peers' 20 to
+// 35 s are most of it) and one more tree per process: on the 2-core
+// machine, while another build ran, spawn took 3m11s and the eight trees
+// 5m17s, about 3.5 minutes more than without the warm-up, which puts the
+// full run at about 13 minutes. That is under the 15, so no repetitions
+// were cut for it; if it ever is not, executor_20k and sleep_random (about
+// 30 and 20 s a repetition) are the cheapest to cut to one.
 var Workloads = []Workload{
 	{Name: "gen_send", What: "one send into a started generator `s = 0; while True: s += yield s`",
 		Unit: "ns/send", scale: 1e9, Size: 1_000_000, Runtimes: generators},
@@ -91,7 +113,7 @@ var Workloads = []Workload{
 	{Name: "sleep0_2", What: "one `sleep(0)` step of either of two gathered tasks",
 		Unit: "ns/step", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: loops},
 	{Name: "spawn", What: "one of a million tasks that each await one `sleep(0)`, gathered",
-		Unit: "ns/task", scale: 1e9, Size: 1_000_000, Runtimes: allButCPython, Reps: 1, NoWarmup: true},
+		Unit: "ns/task", scale: 1e9, Size: 1_000_000, Runtimes: allButCPython, Reps: 1, NoWarmup: true, InProcessWarmup: 1},
 	{Name: "pingpong_future", What: "one hop of a token between two tasks through a fresh future",
 		Unit: "ns/hop", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: futures},
 	{Name: "pingpong_event", What: "one hop of a token between two tasks through events",
@@ -113,7 +135,7 @@ func init() {
 			Workloads = append(Workloads, Workload{
 				Name: "tree_" + leaf.name + tg.suffix,
 				What: fmt.Sprintf("one async_tree of 6 levels of 6 branches with %s; %s; trees run back to back in one process", tg.how, leaf.what),
-				Unit: "ms/tree", scale: 1e3, Size: 2, Runtimes: allButCPython, Reps: 2, NoWarmup: true,
+				Unit: "ms/tree", scale: 1e3, Size: 2, Runtimes: allButCPython, Reps: 2, NoWarmup: true, InProcessWarmup: 1,
 			})
 		}
 	}

@@ -58,15 +58,16 @@ func (e *exitError) Error() string {
 	return msg
 }
 
-// runWorker runs one measurement in a fresh process.
-func (r *runner) runWorker(ctx context.Context, rt, name string, size int) (result, error) {
+// runWorker runs one measurement in a fresh process, after warmup untimed
+// rounds in that process.
+func (r *runner) runWorker(ctx context.Context, rt, name string, size, warmup int) (result, error) {
 	var argv []string
 	if isPython(rt) {
 		argv = []string{r.rep.Python.Path, r.rep.Script}
 	} else {
 		argv = slices.Clone(r.opts.Worker)
 	}
-	argv = append(argv, "--runtime", rt, "--workload", name, "--size", strconv.Itoa(size))
+	argv = append(argv, "--runtime", rt, "--workload", name, "--size", strconv.Itoa(size), "--warmup", strconv.Itoa(warmup))
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)

@@ -7,7 +7,7 @@ and the worker protocol that this script implements.
 
 Usage:
 
-    python3 bench/python/workloads.py --runtime RUNTIME --workload NAME --size N
+    python3 bench/python/workloads.py --runtime RUNTIME --workload NAME --size N [--warmup K]
     python3 bench/python/workloads.py --list [--runtime RUNTIME]
 
 RUNTIME is one of asyncio, uvloop, trio, cpython. A run prints one JSON object
@@ -30,6 +30,14 @@ on one line:
   tasks are parked (before the future is set).
 - --list prints the workload names, one per line (with --runtime, only the
   workloads that runtime has).
+- --warmup K (default 0): before the measured run, K untimed warm-up rounds
+  in the same process, each in an event loop of its own, as pyperf runs
+  pyperformance's warm-up values: a round is the same workload at the same
+  size, except for tree_*, where a round is one tree (the size counts
+  trees) and all the trees of the process share the leaves' random
+  generator and memoization cache. They spare the measured run the first
+  touch of fresh memory pages. The memory workloads (sleep_random, parked)
+  refuse a warm-up (exit status 2): it would raise the peak they report.
 
 Exit status:
 
@@ -60,7 +68,8 @@ Sizes (the meaning of --size N):
                       side sends N//2 times (ops = the hops run)
     sleep_random      N tasks (ops = 1: the unit is the total wall time)
     parked            N tasks (ops = N)
-    tree_*            N trees, run back to back in one event loop run
+    tree_*            N trees, run back to back in one event loop run (a
+                      warm-up round is one tree)
     executor_1        N jobs, one at a time
     executor_20k      N jobs in flight at once, 5 rounds (ops = 5*N jobs)
 
@@ -70,6 +79,7 @@ tree_X and tree_X_tg do the same work.
 """
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -211,12 +221,15 @@ def cpython_generators(size, clock):
 # ---------------------------------------------------------------------------
 # The async_tree leaves, shared by asyncio and trio (pyperformance's
 # bm_async_tree). One generator and one cache per process: they carry over
-# from tree to tree, as pyperformance's do over its repetitions.
+# from tree to tree, the warm-up trees' included, as pyperformance's
+# AsyncTree keeps them over its warm-up and measured values.
 
 
+@functools.cache
 def make_leaf(kind, sleep):
     """The leaf coroutine function of the tree workload `kind`, sleeping with
-    the runtime's `sleep`."""
+    the runtime's `sleep`. Cached, so that every tree of the process, in
+    whichever event loop, shares the leaf's generator and cache."""
     rng = random.Random(TREE_SEED)
     cache = {}
     randint, rand, factorial = rng.randint, rng.random, math.factorial
@@ -662,28 +675,44 @@ def run_asyncio(func, size, clock, loop_factory=None):
         return runner.run(func(size, clock))
 
 
-def run(runtime, workload, size):
-    """Runs one workload; returns the protocol's JSON object."""
-    func = RUNTIMES[runtime].get(workload)
-    if func is None:
-        sys.exit(EXIT_NOT_A_WORKLOAD)
-    clock = Clock(memory=workload in MEMORY_WORKLOADS)
+def runner(runtime):
+    """The function that runs a workload function of the runtime once (but
+    for cpython, in an event loop of its own): runner(runtime)(func, size,
+    clock) -> ops."""
     if runtime == "cpython":
-        ops = func(size, clock)
-    elif runtime == "asyncio":
-        ops = run_asyncio(func, size, clock)
-    elif runtime == "uvloop":
+        return lambda func, size, clock: func(size, clock)
+    if runtime == "asyncio":
+        return run_asyncio
+    if runtime == "uvloop":
         try:
             import uvloop
         except ImportError as err:
             not_installed(runtime, "uvloop", err)
-        ops = run_asyncio(func, size, clock, loop_factory=uvloop.new_event_loop)
-    else:
-        try:
-            import trio
-        except ImportError as err:
-            not_installed(runtime, "trio", err)
-        ops = trio.run(func, size, clock)
+        return lambda func, size, clock: run_asyncio(
+            func, size, clock, loop_factory=uvloop.new_event_loop)
+    try:
+        import trio
+    except ImportError as err:
+        not_installed(runtime, "trio", err)
+    return trio.run
+
+
+def warmup_size(workload, size):
+    """The size of a warm-up round: one tree for tree_*, else `size`."""
+    return 1 if workload.startswith("tree_") else size
+
+
+def run(runtime, workload, size, warmup=0):
+    """Runs one workload after `warmup` untimed rounds; returns the
+    protocol's JSON object."""
+    func = RUNTIMES[runtime].get(workload)
+    if func is None:
+        sys.exit(EXIT_NOT_A_WORKLOAD)
+    run_once = runner(runtime)
+    for _ in range(warmup):
+        run_once(func, warmup_size(workload, size), Clock())
+    clock = Clock(memory=workload in MEMORY_WORKLOADS)
+    ops = run_once(func, size, clock)
     clock.finish()
     return {
         "runtime": runtime,
@@ -702,6 +731,9 @@ def main():
     parser.add_argument("--runtime", choices=list(RUNTIMES))
     parser.add_argument("--workload", choices=WORKLOADS)
     parser.add_argument("--size", type=int)
+    parser.add_argument("--warmup", type=int, default=0,
+                        help="untimed rounds before the measured one, in this "
+                        "process (one tree each for tree_*)")
     parser.add_argument("--list", action="store_true",
                         help="print the workload names, one per line")
     args = parser.parse_args()
@@ -713,9 +745,14 @@ def main():
         parser.error("--runtime, --workload and --size are required")
     if args.size < 1:
         parser.error("--size must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup must be at least 0")
+    if args.warmup > 0 and args.workload in MEMORY_WORKLOADS:
+        parser.error(f"--warmup: {args.workload} is a memory workload and takes "
+                     "no warm-up, which would raise the peak RSS it reports")
     if TREE_LEVELS < 0 or TREE_BRANCHES < 1:
         parser.error("BENCH_TREE_LEVELS must be >= 0 and BENCH_TREE_BRANCHES >= 1")
-    result = run(args.runtime, args.workload, args.size)
+    result = run(args.runtime, args.workload, args.size, args.warmup)
     print(json.dumps(result), flush=True)
 
 

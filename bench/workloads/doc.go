@@ -13,6 +13,16 @@
 // harness starts "aio bench-worker" for each), so that memory is measured
 // per process and one runtime's garbage does not slow the next.
 //
+// Run's warmup (the worker's --warmup) first runs that many untimed rounds
+// of the same work in the same process, as pyperformance's workers run
+// their warm-up values before the measured ones: a round is the workload
+// at the same size in an event loop of its own, or one tree for the
+// async_tree workloads (whose size counts trees). A fresh process pays a
+// first touch of every page it maps; the warm-up pays it for the workloads
+// that hold many tasks (spawn, the trees), so that the measured part
+// reuses warm memory. The memory workloads refuse a warm-up (ErrNoWarmup):
+// it would raise the peak they report.
+//
 // A workload that a runtime does not have (sleep0_1 in plain Go, say) is
 // ErrNoWorkload; the worker turns it into exit status 3.
 //

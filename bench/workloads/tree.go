@@ -17,9 +17,12 @@ import (
 // branches children concurrently and waits for them (aio: with Gather, or
 // with a TaskGroup for the _tg variants; Go: goroutines and a WaitGroup per
 // node, the same for both variants); a node of level 0 is a leaf. One tree
-// is one op; size trees run in one process, so that the memoization cache
-// of "memo" and "cpu" is kept across them, as pyperformance keeps it across
-// its repetitions.
+// is one op; size trees run back to back in one event loop. The warm-up
+// (Run's warmup) is that many trees before them, each in an event loop of
+// its own as pyperf runs a warm-up value; all the trees of a process share
+// the random generator and the memoization cache of "memo" and "cpu", as
+// pyperformance's AsyncTree keeps them across its warm-up and measured
+// values.
 
 // The leaf variants.
 const (
@@ -61,8 +64,9 @@ func envInt(name string, def, least int) (int, error) {
 	return n, nil
 }
 
-// leafState is what the leaves of all the trees of one process share: the
-// seeded random generator and the memoization cache.
+// leafState is what the leaves of all the trees of one process share, the
+// warm-up trees' and the measured ones': the seeded random generator and
+// the memoization cache.
 type leafState struct {
 	rng   *rand.Rand
 	cache map[int]bool
@@ -98,17 +102,33 @@ func factorial() *big.Int {
 
 func treeImpl(leaf int, group bool) impl {
 	return impl{
-		aio:        func(size int) (measure, error) { return treeAIO(size, leaf, group) },
-		goroutines: func(size int) (measure, error) { return treeGo(size, leaf) },
+		aio: func(size, warmup int) (measure, error) {
+			return warmTrees(size, warmup, func(n int, s *leafState) (measure, error) { return treeAIO(n, s, leaf, group) })
+		},
+		goroutines: func(size, warmup int) (measure, error) {
+			return warmTrees(size, warmup, func(n int, s *leafState) (measure, error) { return treeGo(n, s, leaf) })
+		},
 	}
 }
 
-func treeAIO(size, leaf int, group bool) (measure, error) {
+// warmTrees runs warmup trees, one call of trees each, then the measured
+// call of size trees, all with one leaf state.
+func warmTrees(size, warmup int, trees func(n int, s *leafState) (measure, error)) (measure, error) {
+	s := newLeafState()
+	for range warmup {
+		if _, err := trees(1, s); err != nil {
+			return measure{}, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	return trees(size, s)
+}
+
+// treeAIO runs size trees in one aio loop, their leaves drawing from s.
+func treeAIO(size int, s *leafState, leaf int, group bool) (measure, error) {
 	levels, branches, err := treeShape()
 	if err != nil {
 		return measure{}, err
 	}
-	s := newLeafState()
 	// The tasks of one loop take turns, so the leaves share s without a lock.
 	leafFn := func(ctx context.Context) error {
 		switch {
@@ -161,12 +181,11 @@ func treeAIO(size, leaf int, group bool) (measure, error) {
 
 // treeGo is the tree as a Go programmer writes it: a goroutine per child, a
 // WaitGroup per node, a mutex around the shared generator and cache.
-func treeGo(size, leaf int) (measure, error) {
+func treeGo(size int, s *leafState, leaf int) (measure, error) {
 	levels, branches, err := treeShape()
 	if err != nil {
 		return measure{}, err
 	}
-	s := newLeafState()
 	var mu sync.Mutex
 	leafFn := func() {
 		if leaf == leafNone {

@@ -17,6 +17,11 @@ const (
 // have; the worker exits with status 3 for it.
 var ErrNoWorkload = errors.New("workloads: the runtime has no such workload")
 
+// ErrNoWarmup is the error of Run for a warm-up asked of a memory workload
+// (sleep_random, parked): the warm-up would raise the peak resident set
+// size that they report. The worker treats it as a usage error.
+var ErrNoWarmup = errors.New("workloads: the memory workloads take no warm-up")
+
 // Result is one measurement, the worker protocol's JSON line.
 type Result struct {
 	Runtime  string  `json:"runtime"`
@@ -39,9 +44,48 @@ type measure struct {
 	peak, base int64
 }
 
+// runFunc is one workload in one runtime: it runs warmup untimed rounds, then
+// the measured one (see Run).
+type runFunc func(size, warmup int) (measure, error)
+
 // impl is one workload in the runtimes that have it.
 type impl struct {
-	aio, goroutines func(size int) (measure, error)
+	aio, goroutines runFunc
+}
+
+// warm makes the impl of a workload whose warm-up round is the whole
+// workload at the same size: each warm-up calls the function once (for
+// aio, in an event loop of its own, as pyperf runs each of its values),
+// and the last call is the measured one. A nil function stays nil.
+func warm(aio, goroutines func(size int) (measure, error)) impl {
+	wrap := func(fn func(int) (measure, error)) runFunc {
+		if fn == nil {
+			return nil
+		}
+		return func(size, warmup int) (measure, error) {
+			for range warmup {
+				if _, err := fn(size); err != nil {
+					return measure{}, fmt.Errorf("warm-up: %w", err)
+				}
+			}
+			return fn(size)
+		}
+	}
+	return impl{wrap(aio), wrap(goroutines)}
+}
+
+// cold makes the impl of a memory workload, which refuses a warm-up
+// (ErrNoWarmup).
+func cold(aio, goroutines func(size int) (measure, error)) impl {
+	wrap := func(fn func(int) (measure, error)) runFunc {
+		return func(size, warmup int) (measure, error) {
+			if warmup > 0 {
+				return measure{}, ErrNoWarmup
+			}
+			return fn(size)
+		}
+	}
+	return impl{wrap(aio), wrap(goroutines)}
 }
 
 type entry struct {
@@ -52,15 +96,15 @@ type entry struct {
 // table lists every workload of bench/README.md that a Go runtime has, in
 // the README's order. A nil function is a runtime without the workload.
 var table = []entry{
-	{"gen_send", impl{genSendAIO, genSendGo}},
-	{"generators", impl{generatorsAIO, generatorsGo}},
-	{"sleep0_1", impl{sleep0OneAIO, nil}},
-	{"sleep0_2", impl{sleep0TwoAIO, nil}},
-	{"spawn", impl{spawnAIO, spawnGo}},
-	{"pingpong_future", impl{pingpongFutureAIO, pingpongChanGo}},
-	{"pingpong_event", impl{pingpongEventAIO, pingpongSignalGo}},
-	{"sleep_random", impl{sleepRandomAIO, sleepRandomGo}},
-	{"parked", impl{parkedAIO, parkedGo}},
+	{"gen_send", warm(genSendAIO, genSendGo)},
+	{"generators", warm(generatorsAIO, generatorsGo)},
+	{"sleep0_1", warm(sleep0OneAIO, nil)},
+	{"sleep0_2", warm(sleep0TwoAIO, nil)},
+	{"spawn", warm(spawnAIO, spawnGo)},
+	{"pingpong_future", warm(pingpongFutureAIO, pingpongChanGo)},
+	{"pingpong_event", warm(pingpongEventAIO, pingpongSignalGo)},
+	{"sleep_random", cold(sleepRandomAIO, sleepRandomGo)},
+	{"parked", cold(parkedAIO, parkedGo)},
 	{"tree_none", treeImpl(leafNone, false)},
 	{"tree_none_tg", treeImpl(leafNone, true)},
 	{"tree_io", treeImpl(leafIO, false)},
@@ -69,8 +113,8 @@ var table = []entry{
 	{"tree_memo_tg", treeImpl(leafMemo, true)},
 	{"tree_cpu", treeImpl(leafCPU, false)},
 	{"tree_cpu_tg", treeImpl(leafCPU, true)},
-	{"executor_1", impl{executorOneAIO, executorOneGo}},
-	{"executor_20k", impl{executorManyAIO, executorManyGo}},
+	{"executor_1", warm(executorOneAIO, executorOneGo)},
+	{"executor_20k", warm(executorManyAIO, executorManyGo)},
 }
 
 // Names returns the names of the workloads, in the README's order.
@@ -88,7 +132,7 @@ func Has(runtime, workload string) bool {
 	return fn != nil
 }
 
-func lookup(runtime, workload string) (func(int) (measure, error), error) {
+func lookup(runtime, workload string) (runFunc, error) {
 	i := slices.IndexFunc(table, func(w entry) bool { return w.name == workload })
 	if i < 0 {
 		return nil, fmt.Errorf("workloads: unknown workload %q", workload)
@@ -103,9 +147,15 @@ func lookup(runtime, workload string) (func(int) (measure, error), error) {
 }
 
 // Run runs the workload once in the runtime with the given size (at least
-// 1). It returns ErrNoWorkload if the runtime does not have the workload,
-// and an error for an unknown runtime or workload.
-func Run(runtime, workload string, size int) (Result, error) {
+// 1), after warmup untimed warm-up rounds (at least 0) in this process: the
+// worker protocol's --warmup. A warm-up round is the same work as the
+// measured part at the same size, in an event loop of its own, except for
+// the trees, whose size counts trees: a warm-up round is one tree, and the
+// trees of all the rounds share the random generator and the memoization
+// cache. It returns ErrNoWorkload if the runtime does not have the
+// workload, ErrNoWarmup for a warm-up of a memory workload, and an error
+// for an unknown runtime or workload.
+func Run(runtime, workload string, size, warmup int) (Result, error) {
 	fn, err := lookup(runtime, workload)
 	if err != nil {
 		return Result{}, err
@@ -116,7 +166,13 @@ func Run(runtime, workload string, size int) (Result, error) {
 	if size < 1 {
 		return Result{}, fmt.Errorf("workloads: size %d, want at least 1", size)
 	}
-	m, err := fn(size)
+	if warmup < 0 {
+		return Result{}, fmt.Errorf("workloads: warm-up %d, want at least 0", warmup)
+	}
+	m, err := fn(size, warmup)
+	if errors.Is(err, ErrNoWarmup) {
+		return Result{}, fmt.Errorf("%w: %s", err, workload)
+	}
 	if err != nil {
 		return Result{}, fmt.Errorf("%s in %s: %w", workload, runtime, err)
 	}

@@ -12,8 +12,11 @@ import (
 
 func TestMain(m *testing.M) { leakcheck.Main(m) }
 
+func isMemory(workload string) bool { return workload == "sleep_random" || workload == "parked" }
+
 // TestEveryWorkloadRunsAtATinySize runs each workload once in each runtime
-// that has it, with the smoke run's trees, and checks what it reports.
+// that has it, with the smoke run's trees, after a warm-up round where the
+// workload takes one, and checks what it reports.
 func TestEveryWorkloadRunsAtATinySize(t *testing.T) {
 	t.Setenv("BENCH_TREE_LEVELS", "2")
 	t.Setenv("BENCH_TREE_BRANCHES", "2")
@@ -24,7 +27,11 @@ func TestEveryWorkloadRunsAtATinySize(t *testing.T) {
 				if strings.HasPrefix(name, "tree_") || name == "sleep_random" {
 					size = 1 // these sleep: 50 ms a tree, up to 0.5 s a task
 				}
-				res, err := workloads.Run(rt, name, size)
+				warmup := 1
+				if isMemory(name) {
+					warmup = 0
+				}
+				res, err := workloads.Run(rt, name, size, warmup)
 				if !workloads.Has(rt, name) {
 					if !errors.Is(err, workloads.ErrNoWorkload) {
 						t.Fatalf("got %v, want ErrNoWorkload", err)
@@ -37,7 +44,7 @@ func TestEveryWorkloadRunsAtATinySize(t *testing.T) {
 				if res.Runtime != rt || res.Workload != name || res.Size != size || res.Seconds <= 0 || res.Ops <= 0 {
 					t.Errorf("result %+v", res)
 				}
-				memory := name == "sleep_random" || name == "parked"
+				memory := isMemory(name)
 				if memory != (res.PeakRSSKB != 0) && runtime.GOOS == "linux" {
 					t.Errorf("memory figures %+v for a workload that %s", res, map[bool]string{true: "measures memory", false: "does not"}[memory])
 				}
@@ -68,12 +75,28 @@ func TestOpsFollowTheREADME(t *testing.T) {
 		{"tree_memo", 3, 3},
 		{"executor_20k", 4, 20}, // 5 rounds
 	} {
-		res, err := workloads.Run(workloads.AIO, c.workload, c.size)
+		warmup := 2
+		if isMemory(c.workload) {
+			warmup = 0
+		}
+		res, err := workloads.Run(workloads.AIO, c.workload, c.size, warmup)
 		if err != nil {
 			t.Fatalf("%s: %v", c.workload, err)
 		}
 		if res.Ops != c.ops {
-			t.Errorf("%s of size %d: %d ops, want %d", c.workload, c.size, res.Ops, c.ops)
+			t.Errorf("%s of size %d after %d warm-up rounds: %d ops, want %d", c.workload, c.size, warmup, res.Ops, c.ops)
+		}
+	}
+}
+
+// TestMemoryWorkloadsRefuseAWarmup checks that a warm-up, which would raise
+// the peak RSS that they report, is refused for the memory workloads.
+func TestMemoryWorkloadsRefuseAWarmup(t *testing.T) {
+	for _, name := range []string{"sleep_random", "parked"} {
+		for _, rt := range []string{workloads.AIO, workloads.Go} {
+			if _, err := workloads.Run(rt, name, 1, 1); !errors.Is(err, workloads.ErrNoWarmup) {
+				t.Errorf("%s in %s with a warm-up: got %v, want ErrNoWarmup", name, rt, err)
+			}
 		}
 	}
 }
@@ -83,18 +106,21 @@ func TestRunRefusesWhatItDoesNotKnow(t *testing.T) {
 		{"uvloop", "spawn"},
 		{workloads.AIO, "no_such_workload"},
 	} {
-		if _, err := workloads.Run(c.rt, c.workload, 1); err == nil || errors.Is(err, workloads.ErrNoWorkload) {
+		if _, err := workloads.Run(c.rt, c.workload, 1, 0); err == nil || errors.Is(err, workloads.ErrNoWorkload) {
 			t.Errorf("%s in %s: got %v, want an error other than ErrNoWorkload", c.workload, c.rt, err)
 		}
 	}
-	if _, err := workloads.Run(workloads.Go, "sleep0_1", 1); !errors.Is(err, workloads.ErrNoWorkload) {
+	if _, err := workloads.Run(workloads.Go, "sleep0_1", 1, 0); !errors.Is(err, workloads.ErrNoWorkload) {
 		t.Errorf("sleep0_1 in go: got %v, want ErrNoWorkload", err)
 	}
-	if _, err := workloads.Run(workloads.AIO, "spawn", 0); err == nil {
+	if _, err := workloads.Run(workloads.AIO, "spawn", 0, 0); err == nil {
 		t.Error("size 0: no error")
 	}
+	if _, err := workloads.Run(workloads.AIO, "spawn", 1, -1); err == nil {
+		t.Error("warm-up -1: no error")
+	}
 	t.Setenv("BENCH_TREE_LEVELS", "x")
-	if _, err := workloads.Run(workloads.AIO, "tree_none", 1); err == nil {
+	if _, err := workloads.Run(workloads.AIO, "tree_none", 1, 0); err == nil {
 		t.Error("BENCH_TREE_LEVELS=x: no error")
 	}
 }

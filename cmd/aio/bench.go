@@ -21,7 +21,7 @@ import (
 func benchCommand(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("aio bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	smoke := fs.Bool("smoke", false, "tiny sizes, one repetition, no warm-up; writes nothing unless --out or --chart is given")
+	smoke := fs.Bool("smoke", false, "tiny sizes, one repetition, no warm-up round (the in-process warm-up of spawn and the trees stays); writes nothing unless --out or --chart is given")
 	reps := fs.Int("reps", 0, fmt.Sprintf("repetitions of every workload (default %d, fewer for the workloads whose Python peers take seconds a run)", harness.DefaultReps))
 	out := fs.String("out", "", "the Markdown report (default docs/BENCHMARKS.md; none in smoke mode)")
 	chart := fs.String("chart", "", "the PNG chart (default docs/benchmarks.png; none in smoke mode)")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,6 +89,8 @@ func TestBenchUsage(t *testing.T) {
 		{"bench-worker", "--runtime", "aio", "--workload", "no_such_workload", "--size", "1"},
 		{"bench-worker", "--runtime", "uvloop", "--workload", "spawn", "--size", "1"},
 		{"bench-worker", "--runtime", "go", "--workload", "spawn", "--size", "0"},
+		{"bench-worker", "--runtime", "go", "--workload", "spawn", "--size", "1", "--warmup", "-1"},
+		{"bench-worker", "--runtime", "aio", "--workload", "parked", "--size", "1", "--warmup", "1"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := cli(args, &stdout, &stderr); code != 2 {
@@ -130,5 +133,37 @@ func TestBenchWorkerProtocol(t *testing.T) {
 	}
 	if stdout.Len() > 0 {
 		t.Errorf("sleep0_1 in go printed %q", stdout.String())
+	}
+}
+
+// TestBenchWorkerWarmup checks the worker's --warmup: the warm-up rounds
+// run (a failing one would fail the worker) but are not counted in the
+// measured ops, for a workload whose round is the whole size and for a
+// tree, whose round is one tree.
+func TestBenchWorkerWarmup(t *testing.T) {
+	t.Setenv("BENCH_TREE_LEVELS", "2")
+	t.Setenv("BENCH_TREE_BRANCHES", "2")
+	for _, c := range []struct{ rt, workload, size string }{
+		{"aio", "spawn", "100"},
+		{"go", "spawn", "100"},
+		{"aio", "tree_memo", "2"},
+		{"go", "tree_none_tg", "2"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := []string{"bench-worker", "--runtime", c.rt, "--workload", c.workload, "--size", c.size, "--warmup", "2"}
+		if code := cli(args, &stdout, &stderr); code != 0 {
+			t.Errorf("%q: exit status %d\n%s", args, code, stderr.String())
+			continue
+		}
+		var res struct {
+			Size, Ops int
+			Seconds   float64
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+			t.Fatalf("%q: %v", stdout.String(), err)
+		}
+		if fmt.Sprint(res.Size) != c.size || fmt.Sprint(res.Ops) != c.size || res.Seconds <= 0 {
+			t.Errorf("%q: result %+v, want %s ops", args, res, c.size)
+		}
 	}
 }
