@@ -38,11 +38,13 @@ func (r *ring[T]) pop() T {
 	return v
 }
 
-// ringKeep is the capacity below which a ring does not shrink: 1024 slots,
-// 16 KiB for the loop's ready queue. Above it, a ring that a burst grew (a
-// million tasks made ready at once) halves whenever it is a quarter full, so
-// the burst's memory goes back once the burst is over.
-const ringKeep = 1024
+// ringKeep is the capacity below which a ring does not shrink: 65,536
+// slots, 1 MiB for the loop's ready queue, what a burst of an async_tree
+// (46,656 leaves) needs again at each tree, so it is not given back and
+// regrown every time. Above it, a ring that a bigger burst grew (a million
+// tasks made ready at once) halves whenever it is a quarter full, so the
+// burst's memory goes back once the burst is over.
+const ringKeep = 1 << 16
 
 // at returns the i-th element from the head.
 func (r *ring[T]) at(i int) *T {

@@ -8,8 +8,9 @@ import "testing"
 func TestRingFIFOAcrossGrowthAndShrink(t *testing.T) {
 	var r ring[int]
 	next, want := 0, 0
+	const k = ringKeep / 1024
 	for _, wave := range []struct{ push, pop int }{
-		{10, 7}, {30, 20}, {5000, 4000}, {100, 1113}, {3000, 1000}, {0, 2000}, {50, 40},
+		{10, 7}, {30, 20}, {5000 * k, 4000 * k}, {100 * k, 1100*k + 13}, {3000 * k, 1000 * k}, {0, 2000 * k}, {50, 40},
 	} {
 		for range wave.push {
 			r.push(next)
