@@ -69,8 +69,30 @@ type killed struct{}
 
 func newCoro(p *Pool) *Coro {
 	c := &Coro{pool: p}
+	if p.local {
+		// One body function for all the pool's Coros, which finds its
+		// Coro in p.starting: a method value c.loop would cost every
+		// Coro a 16-byte closure, which a million parked tasks notice.
+		if p.starting != nil {
+			panic("coro: a local pool's new Coro must be resumed before the next Get makes another")
+		}
+		if p.seq == nil {
+			p.seq = p.startLocal
+		}
+		c.next, c.stop = iter.Pull(p.seq)
+		p.starting = c
+		return c
+	}
 	c.next, c.stop = iter.Pull(c.loop)
 	return c
+}
+
+// startLocal is the goroutine of a Coro of local pool p, which its first
+// Resume starts: the Coro is the one Get made last.
+func (p *Pool) startLocal(yield func(struct{}) bool) {
+	c := p.starting
+	p.starting = nil
+	c.loop(yield)
 }
 
 // loop is the goroutine's whole life: run a body, park until the pool hands

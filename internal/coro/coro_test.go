@@ -248,6 +248,58 @@ func TestMisusePanicsWithPrefixedMessage(t *testing.T) {
 	}
 }
 
+// A local pool's Coros share one body function that finds its Coro as the
+// one Get made last: several live at once, suspended in turn, each runs its
+// own body, and ended ones are reused.
+func TestLocalPoolCorosRunTheirOwnBodiesAndAreReused(t *testing.T) {
+	p := coro.NewLocalPool(4)
+	defer p.Drain()
+	var trace []string
+	body := func(name string) coro.Body {
+		return fn(func(c *coro.Coro) {
+			trace = append(trace, name+" 1")
+			c.Suspend()
+			trace = append(trace, name+" 2")
+		})
+	}
+	a := p.Get(body("a"))
+	a.Resume()
+	b := p.Get(body("b"))
+	b.Resume()
+	if !b.Resume() || !a.Resume() {
+		t.Fatal("the bodies did not end")
+	}
+	ga, gb := a.G(), b.G()
+	a.End()
+	b.End()
+	if got := strings.Join(trace, ","); got != "a 1,b 1,b 2,a 2" {
+		t.Fatalf("trace = %s", got)
+	}
+	c := p.Get(body("c"))
+	if c.Resume(); c.G() != gb && c.G() != ga {
+		t.Error("the next Get did not reuse an ended Coro's goroutine")
+	}
+	c.Resume()
+	c.End()
+}
+
+func TestLocalPoolGetBeforeTheNewCoroStartedPanics(t *testing.T) {
+	p := coro.NewLocalPool(4)
+	defer p.Drain()
+	first := p.Get(fn(func(*coro.Coro) {}))
+	defer func() {
+		r, _ := recover().(string)
+		if !strings.HasPrefix(r, "coro: ") {
+			t.Errorf("second Get: panic %q, want a coro: message", r)
+		}
+		if !first.Resume() {
+			t.Error("the first Coro did not run its body")
+		}
+		first.End()
+	}()
+	p.Get(fn(func(*coro.Coro) {}))
+}
+
 func BenchmarkStartEnd(b *testing.B) {
 	p := coro.NewPool(4)
 	defer p.Drain()

@@ -12,6 +12,10 @@ import (
 // A Pool is safe for use by many goroutines.
 type Pool struct {
 	local bool // used by one goroutine only: no atomics, no lock
+	// A local pool's Coros share one body function, seq, which finds its
+	// Coro in starting (see newCoro).
+	seq      func(yield func(struct{}) bool)
+	starting *Coro
 
 	// hot holds the Coro that ended last: the common pattern is a body that
 	// ends just before the next one starts, and one atomic swap serves it
@@ -31,7 +35,10 @@ var Default = NewPool(DefaultSize)
 
 // NewLocalPool returns a pool for one goroutine at a time (an event loop's
 // thread): Get, ending bodies and Drain must never run concurrently. It
-// spares the atomics and the lock that a shared pool needs.
+// spares the atomics and the lock that a shared pool needs, and 16 bytes a
+// Coro, on one condition: a Coro that Get has just made must get its first
+// Resume before Get makes the next one (a Coro taken from the idle ones may
+// wait).
 func NewLocalPool(max int) *Pool {
 	p := NewPool(max)
 	p.local = true
