@@ -45,7 +45,7 @@ var pairs = []pair{
 	{"CallSoonThreadsafe, 4 goroutines, per call", "aio/BenchmarkCallSoonThreadsafe", "aio/BenchmarkBufferedChanSendBaseline", "ns/call", 2, "", ""},
 	{"async_tree (6 levels x 6), Gather", "aio/BenchmarkAsyncTreeGather", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
 	{"async_tree (6 levels x 6), TaskGroup", "aio/BenchmarkAsyncTreeTaskGroup", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
-	{"memory per parked task (1,000,000 on one future)", "aio/BenchmarkParkedTasks", "aio/BenchmarkParkedGoroutinesBaseline", "B/task", 0, "at most 3 KB per task", "B/goroutine"},
+	{"memory per parked task (1,000,000 on one future)", "aio/BenchmarkParkedTasks", "aio/BenchmarkParkedGoroutinesBaseline", "B/task", 0, "at most 3 KB (3,072 B) per task", "B/goroutine"},
 }
 
 func main() {
@@ -127,7 +127,9 @@ func render(samples map[string][]float64, rounds int) string {
 			target = fmt.Sprintf("≤ %.2f×", p.max)
 			met = yes(base > 0 && a/base <= p.max)
 		case p.unit == "B/task":
-			met = yes(a > 0 && a <= 3000)
+			// 3 KB as Go counts it (its 2 KB minimum stack is 2,048
+			// bytes), as the harness counts issue 5's 2.5 KB.
+			met = yes(a > 0 && a <= 3*1024)
 		default:
 			met = yes(a > 0 && a < 60e6)
 		}
