@@ -103,8 +103,8 @@ func (c *nodeCtx) Deadline() (time.Time, bool) {
 	if !n.scope {
 		return pd, ok
 	}
-	if d := (*Scope)(unsafe.Pointer(n)).deadline.Load(); d > 0 {
-		own := n.loop.clock.epoch().Add(time.Duration(d - 1))
+	if d := (*Scope)(unsafe.Pointer(n)).deadline.Load(); d != noDeadline {
+		own := n.loop.clock.epoch().Add(time.Duration(d))
 		if !ok || own.Before(pd) {
 			return own, true
 		}

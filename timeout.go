@@ -3,6 +3,7 @@ package aio
 import (
 	"context"
 	"errors"
+	"math"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -11,13 +12,18 @@ import (
 // A Scope's node is its first field: nodeCtx.Deadline relies on it.
 var _ = [1]struct{}{}[unsafe.Offsetof(Scope{}.node)]
 
+// noDeadline is a Scope's deadline when it has none: a loop time no
+// deadline can have (292 years before the loop started), where 0 is the
+// loop's start and negative times are deadlines before it.
+const noDeadline = math.MinInt64
+
 // Scope is a cancel scope with a deadline, the object that asyncio.timeout
 // returns and trio's CancelScope: Timeout, TimeoutAt and MoveOnAfter hand it
 // to their function, which may move the deadline. Its methods must be called
 // on the loop's thread.
 type Scope struct {
 	node node // first: nodeCtx.Deadline finds the Scope from its node
-	// deadline is 1 + the loop time of the deadline, or 0 for none, for
+	// deadline is the loop time of the deadline, or noDeadline, for
 	// Deadline of the scope's context, which any goroutine may call.
 	deadline atomic.Int64
 	timer    timer
@@ -28,10 +34,10 @@ type Scope struct {
 // Deadline returns the scope's deadline, and false if it has none.
 func (s *Scope) Deadline() (time.Time, bool) {
 	d := s.deadline.Load()
-	if d == 0 {
+	if d == noDeadline {
 		return time.Time{}, false
 	}
-	return s.node.loop.clock.epoch().Add(time.Duration(d - 1)), true
+	return s.node.loop.clock.epoch().Add(time.Duration(d)), true
 }
 
 // Expired reports whether the scope's own deadline has fired and cancelled
@@ -47,7 +53,7 @@ func (s *Scope) Reschedule(when time.Time) error {
 	}
 	l := s.node.loop
 	if when.IsZero() {
-		s.deadline.Store(0)
+		s.deadline.Store(noDeadline)
 		l.timers.disarm(&s.timer)
 		return nil
 	}
@@ -56,7 +62,7 @@ func (s *Scope) Reschedule(when time.Time) error {
 }
 
 func (s *Scope) arm(at int64) {
-	s.deadline.Store(at + 1)
+	s.deadline.Store(at)
 	s.node.loop.timers.arm(&s.timer, s, at)
 }
 
@@ -128,6 +134,7 @@ func runScopeAt(ctx context.Context, when time.Time, moveOn bool, fn func(contex
 	l := t.node.loop
 	s := &Scope{}
 	s.node.scope = true
+	s.deadline.Store(noDeadline)
 	s.node.init(l, nodeOf(ctx), ctx, t)
 	if !when.IsZero() {
 		s.arm(int64(when.Sub(l.clock.epoch())))

@@ -815,3 +815,25 @@ func TestWaitForOuterCancellationCancelsTheInnerTask(t *testing.T) {
 		})
 	})
 }
+
+// A deadline before the loop started (TimeoutAt with a time in the past) is
+// a deadline all the same: the scope and its context report it, and it
+// fires at once.
+func TestTimeoutAtBeforeTheLoopStartedReportsItsDeadline(t *testing.T) {
+	ktRun(t, func(ctx context.Context) error {
+		past := aio.Now(ctx).Add(-time.Hour)
+		err := aio.TimeoutAt(ctx, past, func(ctx context.Context, s *aio.Scope) error {
+			if d, ok := s.Deadline(); !ok || !d.Equal(past) {
+				t.Errorf("Scope.Deadline = %v, %v, want %v", d, ok, past)
+			}
+			if d, ok := ctx.Deadline(); !ok || !d.Equal(past) {
+				t.Errorf("ctx.Deadline = %v, %v, want %v", d, ok, past)
+			}
+			return aio.Sleep(ctx, time.Second)
+		})
+		if !errors.Is(err, aio.ErrTimeout) {
+			t.Errorf("TimeoutAt(an hour before the loop started) = %v, want ErrTimeout", err)
+		}
+		return nil
+	})
+}
