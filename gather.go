@@ -95,7 +95,7 @@ func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), 
 	g.j.init(t, &g.scope)
 	g.j.failFast = failFast
 	for i, fn := range fns {
-		g.children[i] = newTask(l, &g.scope.ctx, nameGather, fn)
+		g.children[i] = newTask(l, &g.scope.ctx, infoGather, fn)
 		g.j.add(&g.children[i].taskBase)
 	}
 	g.j.wait()

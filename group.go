@@ -125,7 +125,7 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	if tg.failed {
 		return nil, fmt.Errorf("%w: the task group is shutting down after an error", ErrInvalidState)
 	}
-	t := newTask(l, &tg.node.ctx, nameTask, fn)
+	t := newTask(l, &tg.node.ctx, infoTask, fn)
 	for _, o := range opts {
 		o(&t.taskBase)
 	}

@@ -180,7 +180,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
-	t := newTask(l, parent, nameMain, main)
+	t := newTask(l, parent, infoMain, main)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}

@@ -95,10 +95,10 @@ func WithName(name string) TaskOption {
 // Default task infos, shared by the tasks that have no name or callbacks of
 // their own; never modified.
 var (
-	nameTask     = &taskInfo{name: "task"}
-	nameMain     = &taskInfo{name: "main"}
-	nameGather   = &taskInfo{name: "gather"}
-	nameThreadsf = &taskInfo{name: "threadsafe"}
+	infoTask       = &taskInfo{name: "task"}
+	infoMain       = &taskInfo{name: "main"}
+	infoGather     = &taskInfo{name: "gather"}
+	infoThreadsafe = &taskInfo{name: "threadsafe"}
 )
 
 // CreateTask starts fn as a new task on the loop of ctx and returns its
@@ -123,7 +123,7 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 	if fn == nil {
 		return nil, errNilFunc
 	}
-	t := newTask(l, ctx, nameTask, fn)
+	t := newTask(l, ctx, infoTask, fn)
 	for _, o := range opts {
 		o(&t.taskBase)
 	}

@@ -77,7 +77,7 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error))
 			f.complete(zero, ErrLoopClosed)
 			return
 		}
-		t := newTask(l, &l.root.ctx, nameThreadsf, fn)
+		t := newTask(l, &l.root.ctx, infoThreadsafe, fn)
 		t.retrieved = true // the future hands the error to its waiter
 		t.addCallback(func() { f.complete(t.result, t.err) })
 		f.mu.Lock()

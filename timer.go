@@ -15,8 +15,8 @@ type firer interface {
 }
 
 // timer is a re-armable timer slot, embedded in what it belongs to. What it
-// does when it fires travels in its heap entry rather than in the slot: every
-// task embeds a timer, few have one armed, and 16 bytes per task count.
+// fires and when travel in its heap entry rather than in the slot: every
+// task embeds a timer and few have one armed, so the slot is 8 bytes.
 type timer struct {
 	seq uint64 // the sequence of the armed entry; 0 when disarmed
 }
