@@ -103,8 +103,16 @@ func (tg *TaskGroup) Go(fn func(ctx context.Context) error, opts ...TaskOption) 
 	if fn == nil {
 		return errNilFunc
 	}
-	_, err := Spawn(tg, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) }, opts...)
-	return err
+	l, err := tg.admit()
+	if err != nil {
+		return err
+	}
+	t := newGoTask(l, &tg.node.ctx, fn)
+	for _, o := range opts {
+		o(&t.taskBase)
+	}
+	tg.join.add(&t.taskBase)
+	return nil
 }
 
 // Spawn starts fn as a task of the group and returns its handle,
@@ -115,6 +123,20 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	if fn == nil {
 		return nil, errNilFunc
 	}
+	l, err := tg.admit()
+	if err != nil {
+		return nil, err
+	}
+	t := newTask(l, &tg.node.ctx, infoTask, fn)
+	for _, o := range opts {
+		o(&t.taskBase)
+	}
+	tg.join.add(&t.taskBase)
+	return t, nil
+}
+
+// admit checks that the group may take a new task now, from here.
+func (tg *TaskGroup) admit() (*Loop, error) {
 	l := tg.owner.node.loop
 	if err := l.onThread(); err != nil {
 		return nil, err
@@ -125,12 +147,7 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	if tg.failed {
 		return nil, fmt.Errorf("%w: the task group is shutting down after an error", ErrInvalidState)
 	}
-	t := newTask(l, &tg.node.ctx, infoTask, fn)
-	for _, o := range opts {
-		o(&t.taskBase)
-	}
-	tg.join.add(&t.taskBase)
-	return t, nil
+	return l, nil
 }
 
 // taskDone is the group's part of its joiner's reaction to a task's end.

@@ -16,6 +16,7 @@ func TestSizes(t *testing.T) {
 		size, max uintptr
 	}{
 		{"Task[int]", unsafe.Sizeof(Task[int]{}), 192},
+		{"goTask", unsafe.Sizeof(goTask{}), 192},
 		{"coro.Coro", unsafe.Sizeof(coro.Coro{}), 64},
 		{"Future[int]", unsafe.Sizeof(Future[int]{}), 64},
 	} {

@@ -139,14 +139,44 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 	if fn == nil {
 		return errNilFunc
 	}
-	_, err := CreateTask(ctx, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) }, opts...)
-	return err
+	l, err := onLoop(ctx)
+	if err != nil {
+		return err
+	}
+	t := newGoTask(l, ctx, fn)
+	for _, o := range opts {
+		o(&t.taskBase)
+	}
+	return nil
+}
+
+// goTask is a task without a result or a handle, for Go and TaskGroup.Go:
+// it calls its function as it is, where a Task[struct{}] would need a
+// closure to adapt it, an allocation more for every task.
+type goTask struct {
+	taskBase
+	fn func(context.Context) error
+}
+
+func (t *goTask) Run(*coro.Coro) { runTaskBody(t) }
+func (t *goTask) call()          { t.err = t.fn(&t.node.ctx) }
+
+func newGoTask(l *Loop, ctx context.Context, fn func(context.Context) error) *goTask {
+	t := &goTask{fn: fn}
+	t.start(l, ctx, t, infoTask)
+	return t
 }
 
 func newTask[T any](l *Loop, ctx context.Context, info *taskInfo, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
-	b := &t.taskBase
-	b.body, b.info = t, info
+	t.start(l, ctx, t, info)
+	return t
+}
+
+// start links the new task b, whose typed side is body, under ctx's node
+// and makes it ready.
+func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *taskInfo) {
+	b.body, b.info = body, info
 	parent := nodeOf(ctx)
 	if parent == nil || parent.loop != l || (parent.parent == nil && parent != &l.root) {
 		// No node, another loop's, or a detached one (a shield, a scope
@@ -160,7 +190,6 @@ func newTask[T any](l *Loop, ctx context.Context, info *taskInfo, fn func(contex
 	l.live++
 	b.queued = true
 	l.schedule(b)
-	return t
 }
 
 // Run is the task's body on its coroutine.
