@@ -121,9 +121,9 @@ func YieldFrom[Y, S, R any](y *Yielder[Y, S], g *Generator[Y, S, R]) (R, error) 
 // When body returns, YieldFromFunc returns its result, or its error (a body
 // that returns ErrStopIteration fails with *RaisedStopIteration, PEP 479). If
 // a Close of this generator (or a thrown ErrGeneratorExit) reached body and
-// body then returns, body was closed: YieldFromFunc returns ErrGeneratorExit,
-// unless body returned another error, which it returns. A panic in body is
-// raised here.
+// body then returns, body was closed: YieldFromFunc returns the
+// GeneratorExit error (ErrGeneratorExit, or the one thrown), unless body
+// returned another error, which it returns. A panic in body is raised here.
 //
 // One difference from YieldFrom: a body that yields again after a Close
 // reached it is unwound at once (its deferred calls run, as when a
