@@ -407,7 +407,9 @@ func (t *taskBase) addCallback(fn func()) {
 }
 
 // CurrentTask returns the task whose context ctx is, if it is running now,
-// and nil otherwise, asyncio.current_task.
+// and nil otherwise, asyncio.current_task. For a task made by CreateTask or
+// Spawn it is that *Task[T]; a task started by Go or TaskGroup.Go has no
+// handle, and its AnyTask is not a *Task.
 func CurrentTask(ctx context.Context) AnyTask {
 	t, err := current(ctx)
 	if err != nil {

@@ -683,3 +683,29 @@ func TestCancellationsAreNeverReportedAsUnretrieved(t *testing.T) {
 		})
 	}
 }
+
+// A task started by Go has no handle: CurrentTask gives its AnyTask view,
+// with its name, and it is not a *Task of any result type.
+func TestCurrentTaskOfAGoTaskIsItsAnyTaskView(t *testing.T) {
+	ktRun(t, func(ctx context.Context) error {
+		var name string
+		var isTask bool
+		done := aio.NewFuture[struct{}]()
+		if err := aio.Go(ctx, func(ctx context.Context) error {
+			cur := aio.CurrentTask(ctx)
+			name = cur.Name()
+			_, isTask = cur.(*aio.Task[struct{}])
+			done.SetResult(struct{}{})
+			return nil
+		}, aio.WithName("worker")); err != nil {
+			return err
+		}
+		if _, err := done.Await(ctx); err != nil {
+			return err
+		}
+		if name != "worker" || isTask {
+			t.Errorf("CurrentTask in a Go task: name %q, *Task %v; want \"worker\", false", name, isTask)
+		}
+		return nil
+	})
+}
