@@ -91,7 +91,7 @@ func (s *state[Y, S, R]) walk(d delegate[Y, S], o op, v S, err error) (Y, error,
 // sendDeep sends v to the innermost delegate through the cached chain, and
 // passes each end up to the parent of the delegate that ended.
 func (s *state[Y, S, R]) sendDeep(v S) (Y, error, any) {
-	c := s.chain
+	c := s.y.x.chain
 	path := c.path
 	if len(path) == 0 || c.pathGen != c.gen {
 		// The array may still be in use by a sendDeep further up the
@@ -99,7 +99,7 @@ func (s *state[Y, S, R]) sendDeep(v S) (Y, error, any) {
 		// cannot be running already.
 		n := len(path)
 		path = path[:0]
-		for d := s.y.deleg; d != nil; d = d.sub() {
+		for d := s.y.x.deleg; d != nil; d = d.sub() {
 			path = append(path, d)
 		}
 		clear(path[len(path):max(n, len(path))])
@@ -126,34 +126,37 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
 	s.y.in, s.y.status = zero, running
-	s.y.co.Next()()
-	return s.afterResume(s.y.co.Ended())
+	s.y.co.Next()
+	return s.afterResume(s.y.co.Finished)
 }
 
 // startDelegation makes d a member of this generator's chain.
 func (s *state[Y, S, R]) startDelegation(d delegate[Y, S]) {
-	if s.chain == nil {
-		s.chain = &chainInfo[Y, S]{root: &s.y.status}
+	x := s.y.ext()
+	if x.chain == nil {
+		x.chain = &chainInfo[Y, S]{root: &s.y.status}
 	}
-	s.chain.gen++
-	d.adopt(s.chain)
+	x.chain.gen++
+	d.adopt(x.chain)
 }
 
 // endDelegation hands the delegate's end to YieldFrom in the body.
 func (s *state[Y, S, R]) endDelegation(err error, p any) {
-	s.chain.gen++
-	s.y.deleg.adopt(nil)
-	s.y.deleg = nil
+	x := s.y.x
+	x.chain.gen++
+	x.deleg.adopt(nil)
+	x.deleg = nil
 	if p != nil {
 		err = &delegatePanic{p}
 	}
-	s.y.inErr = err
+	s.y.err = err
 }
 
 // busy reports that the chain this generator belongs to is running, so that
 // resuming it from outside must fail with ErrRunning.
 func (s *state[Y, S, R]) busy() bool {
-	return s.chain != nil && *s.chain.root == running
+	c := s.y.chain()
+	return c != nil && *c.root == running
 }
 
 // The Generator's side of delegation: a delegating generator drives its
@@ -170,18 +173,20 @@ func (g *Generator[Y, S, R]) throw(err error) (Y, error, any) {
 
 func (g *Generator[Y, S, R]) close() (error, any) { return g.s.close() }
 func (g *Generator[Y, S, R]) kill() any           { return g.s.kill() }
-func (g *Generator[Y, S, R]) sub() delegate[Y, S] { return g.s.y.deleg }
+func (g *Generator[Y, S, R]) sub() delegate[Y, S] { return g.s.y.deleg() }
 
 func (g *Generator[Y, S, R]) adopt(c *chainInfo[Y, S]) {
 	s := g.s
 	if c == nil {
 		s.y.owned.Store(false)
-		s.chain = nil
-		if s.y.deleg != nil {
-			// Left behind while delegating (it ignored a Close): it
-			// becomes the root of what is below it.
-			s.chain = &chainInfo[Y, S]{root: &s.y.status}
-			s.y.deleg.adopt(s.chain)
+		if x := s.y.x; x != nil { // adopt(c) made it
+			x.chain = nil
+			if x.deleg != nil {
+				// Left behind while delegating (it ignored a
+				// Close): it becomes the root of what is below it.
+				x.chain = &chainInfo[Y, S]{root: &s.y.status}
+				x.deleg.adopt(x.chain)
+			}
 		}
 		if s.y.status == suspended {
 			// Left suspended: nobody holds it but its old owner's
@@ -190,13 +195,14 @@ func (g *Generator[Y, S, R]) adopt(c *chainInfo[Y, S]) {
 		}
 		return
 	}
-	if s.chain == c {
+	x := s.y.ext()
+	if x.chain == c {
 		return // a member already: the chain loops back (a delegation cycle)
 	}
 	s.y.owned.Store(true)
-	s.chain = c
-	if s.y.deleg != nil {
-		s.y.deleg.adopt(c)
+	x.chain = c
+	if x.deleg != nil {
+		x.deleg.adopt(c)
 	}
 }
 

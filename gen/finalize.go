@@ -46,14 +46,15 @@ func (s *state[Y, S, R]) kill() any {
 		return nil
 	}
 	var p any
-	if d := s.y.deleg; d != nil {
-		s.y.deleg = nil
+	if d := s.y.deleg(); d != nil {
+		s.y.x.deleg = nil
 		p = d.kill()
 	}
 	s.y.status = running
 	if kp := s.y.co.Kill(); kp != nil {
 		p = kp
 	}
+	s.y.err = nil // the error thrown last, not the body's: it returned none
 	s.finish(nil)
 	return p
 }

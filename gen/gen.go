@@ -39,13 +39,12 @@ type Generator[Y, S, R any] struct {
 
 // state is everything but the handle the caller holds, so that the handle can
 // become unreachable (and be finalized) while the body's goroutine still
-// refers to the state.
+// refers to the state. Its size is most of what New costs: keep it at 64
+// bytes for small Y, S and R (TestStateSize).
 type state[Y, S, R any] struct {
-	y     Yielder[Y, S]
-	body  func(*Yielder[Y, S]) (R, error)
-	err   error
-	stop  StopIteration[R] // the body's result; returned by the resume that ends it
-	chain *chainInfo[Y, S] // the delegation chain it belongs to, if any
+	y    Yielder[Y, S] // y.err is the body's error once it has ended
+	body func(*Yielder[Y, S]) (R, error)
+	stop StopIteration[R] // the body's result; returned by the resume that ends it
 }
 
 // New returns a generator that will run body. Nothing runs until the first
@@ -65,8 +64,7 @@ func New[Y, S, R any](body func(y *Yielder[Y, S]) (R, error)) *Generator[Y, S, R
 
 // Run is the body's entry point on its coroutine.
 func (s *state[Y, S, R]) Run(c *coro.Coro) {
-	s.y.sw = c.Switch()
-	s.stop.Value, s.err = s.body(&s.y)
+	s.stop.Value, s.y.err = s.body(&s.y)
 }
 
 // Send resumes the generator: v becomes the result of the Yield the body is
@@ -83,11 +81,11 @@ func (s *state[Y, S, R]) Run(c *coro.Coro) {
 // returns ErrRunning.
 func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	s := g.s
-	if s.y.status == suspended && s.y.deleg == nil && s.y.armed && s.chain == nil {
+	if s.y.status == suspended && s.y.armed && (s.y.x == nil || s.y.x.deleg == nil && s.y.x.chain == nil) {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back.
-		s.y.in, s.y.inErr, s.y.status = v, nil, running
-		if s.y.co.Next()(); !s.y.co.Ended() && s.y.deleg == nil {
+		s.y.in, s.y.err, s.y.status = v, nil, running
+		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil
 		}
@@ -98,7 +96,7 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 
 // afterSend finishes a fast-path Send whose body ended or began delegating.
 func (g *Generator[Y, S, R]) afterSend() (Y, error) {
-	y, err, p := g.s.afterResume(g.s.y.co.Ended())
+	y, err, p := g.s.afterResume(g.s.y.co.Finished)
 	g.after(p)
 	return y, err
 }
@@ -189,7 +187,7 @@ func (g *Generator[Y, S, R]) Result() (R, error) {
 		var zero R
 		return zero, ErrNotDone
 	}
-	return s.stop.Value, s.err
+	return s.stop.Value, s.y.err
 }
 
 // Done reports whether the generator has finished.
@@ -218,15 +216,15 @@ func (g *Generator[Y, S, R]) arm() {
 // are built on it. It returns the yielded value, or the end (a stop or an
 // error), or the body's panic value, which the public methods re-raise.
 func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
-	if s.y.status == suspended && s.y.deleg == nil {
+	if s.y.status == suspended && s.y.deleg() == nil {
 		// The innermost generator of a delegation chain takes this path
 		// for every value: keep it as short as Send's.
-		s.y.in, s.y.inErr, s.y.status = v, err, running
-		if s.y.co.Next()(); !s.y.co.Ended() && s.y.deleg == nil {
+		s.y.in, s.y.err, s.y.status = v, err, running
+		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
 		}
-		return s.afterResume(s.y.co.Ended())
+		return s.afterResume(s.y.co.Finished)
 	}
 	var zero Y
 	switch s.y.status {
@@ -244,16 +242,16 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 			if errors.Is(err, ErrStopIteration) {
 				err = &RaisedStopIteration{Err: err}
 			}
-			s.y.status, s.err = done, err
+			s.y.status, s.y.err = done, err
 			return zero, err, nil
 		}
 		s.y.co = coro.Default.Get(s)
 	case suspended:
-		if d := s.y.deleg; d != nil {
+		if d := s.y.deleg(); d != nil {
 			return s.forward(d, o, v, err)
 		}
 	}
-	s.y.in, s.y.inErr = v, err
+	s.y.in, s.y.err = v, err
 	return s.resume()
 }
 
@@ -263,8 +261,8 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 // same call.
 func (s *state[Y, S, R]) resume() (Y, error, any) {
 	s.y.status = running
-	s.y.co.Next()()
-	return s.afterResume(s.y.co.Ended())
+	s.y.co.Next()
+	return s.afterResume(s.y.co.Finished)
 }
 
 // afterResume follows a resume of the body: the body yielded, ended, or
@@ -275,7 +273,7 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 		if ended {
 			return s.finish(s.y.co.End())
 		}
-		d := s.y.deleg
+		d := s.y.deleg()
 		if d == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
@@ -288,8 +286,8 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			return y, nil, nil
 		}
 		s.endDelegation(err, p)
-		s.y.co.Next()()
-		ended = s.y.co.Ended()
+		s.y.co.Next()
+		ended = s.y.co.Finished
 	}
 }
 
@@ -300,25 +298,22 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		zy Y
 		zs S
 	)
-	// co is left as it is (status says the body has ended):
-	// every pointer written here costs a write barrier while the GC marks,
-	// and a run-to-the-end generator pays that on its one resume.
-	s.y.status, s.y.sw = done, yieldAfterEnd
+	// Every pointer written here costs a write barrier while the GC
+	// marks, and a run-to-the-end generator pays that on its one resume:
+	// y.err already holds the body's error (Run, kill).
+	s.y.status, s.y.co = done, endedCoro
 	s.y.out, s.y.in = zy, zs
-	if s.y.inErr != nil {
-		s.y.inErr = nil
-	}
 	if p != nil {
-		s.err = ErrPanicked
+		s.y.err = ErrPanicked
 		return zy, nil, p
 	}
-	if s.err == nil {
+	if s.y.err == nil {
 		return zy, &s.stop, nil
 	}
-	if errors.Is(s.err, ErrStopIteration) {
-		s.err = &RaisedStopIteration{Err: s.err}
+	if errors.Is(s.y.err, ErrStopIteration) {
+		s.y.err = &RaisedStopIteration{Err: s.y.err}
 	}
-	return zy, s.err, nil
+	return zy, s.y.err, nil
 }
 
 // throwExit throws err, a GeneratorExit, into the body. If the body yields
@@ -328,7 +323,10 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 // times as it takes. A generator it was delegating to with YieldFrom is left
 // behind, suspended, as a delegate that ignores its owner's close is.
 func (s *state[Y, S, R]) throwExit(err error) (Y, error, any) {
-	in := s.y.inl
+	var in *inlineState
+	if s.y.x != nil {
+		in = s.y.x.inl
+	}
 	if in != nil {
 		in.exits++
 		in.old, in.exit = in.depth, err
@@ -337,7 +335,7 @@ func (s *state[Y, S, R]) throwExit(err error) (Y, error, any) {
 	y, e, p := s.step(opThrow, zero, err)
 	for e == nil && p == nil && in != nil && in.old > 0 && s.y.status == suspended {
 		s.y.unwind = true
-		if s.y.deleg != nil {
+		if s.y.deleg() != nil {
 			s.endDelegation(nil, nil)
 		}
 		y, e, p = s.step(opSend, zero, nil) // the Yield panics at once

@@ -13,19 +13,54 @@ import (
 // delegates through it (YieldFrom). It is valid only inside the body it was
 // given to, on that body's goroutine.
 type Yielder[Y, S any] struct {
+	// co runs the body; once the body has ended, endedCoro, whose switch
+	// makes a Yield through an escaped Yielder fail clearly.
 	co     *coro.Coro
-	sw     func(struct{}) bool // co's switch, called directly by Yield
 	status status
 	armed  bool // the finalizer is registered
 	// unwind tells the next Yield to unwind the inline delegates down to
 	// the one that ignored GeneratorExit (see YieldFromFunc).
 	unwind bool
-	owned  atomic.Bool    // another generator delegates to this one
-	inl    *inlineState   // made by the first YieldFromFunc
-	out    Y              // the value being yielded
-	in     S              // the value sent by the last resume
-	inErr  error          // the error thrown by it, or how a delegate ended
-	deleg  delegate[Y, S] // set while the body delegates
+	owned  atomic.Bool // another generator delegates to this one
+	out    Y           // the value being yielded
+	in     S           // the value sent by the last resume
+	// err is the error thrown in by the last resume, or how a delegate
+	// ended, while the body runs; once it has ended, the body's error.
+	err error
+	x   *ext[Y, S] // what delegation needs, made by the first one
+}
+
+// ext is the part of a Yielder that only delegation uses. Most generators
+// never delegate, and every byte of a generator's state is paid at each New
+// (BenchmarkNewRun), so it is apart.
+type ext[Y, S any] struct {
+	deleg delegate[Y, S]   // set while the body delegates (YieldFrom)
+	chain *chainInfo[Y, S] // the delegation chain it belongs to, if any
+	inl   *inlineState     // made by the first YieldFromFunc
+}
+
+// ext returns y.x, made if need be.
+func (y *Yielder[Y, S]) ext() *ext[Y, S] {
+	if y.x == nil {
+		y.x = new(ext[Y, S])
+	}
+	return y.x
+}
+
+// deleg returns the delegate the body delegates to, or nil.
+func (y *Yielder[Y, S]) deleg() delegate[Y, S] {
+	if y.x == nil {
+		return nil
+	}
+	return y.x.deleg
+}
+
+// chain returns the delegation chain the generator belongs to, or nil.
+func (y *Yielder[Y, S]) chain() *chainInfo[Y, S] {
+	if y.x == nil {
+		return nil
+	}
+	return y.x.chain
 }
 
 // inlineState is what a body that has run delegates inline (YieldFromFunc)
@@ -50,20 +85,20 @@ type inlineState struct {
 // from another goroutine while the body is suspended).
 func (y *Yielder[Y, S]) Yield(v Y) (S, error) {
 	y.out = v
-	if !y.sw(struct{}{}) || y.unwind {
+	if !y.co.Switch(struct{}{}) || y.unwind {
 		// The coroutine is being killed, or y.unwind asks to unwind the
 		// inline delegates down to the one that ignored GeneratorExit
 		// (see YieldFromFunc). Either way the panic is coro.Killed, so
 		// that Yield stays small enough to inline.
 		panic(coro.Killed)
 	}
-	return y.in, y.inErr
+	return y.in, y.err
 }
 
-// yieldAfterEnd stands in for the switch once the body has ended, so that a
+// endedCoro stands in for the coroutine once the body has ended, so that a
 // Yield through an escaped Yielder fails clearly while Yield itself stays
 // small enough to inline.
-func yieldAfterEnd(struct{}) bool { panic("gen: Yield outside the generator's body") }
+var endedCoro = coro.Ended(func(struct{}) bool { panic("gen: Yield outside the generator's body") })
 
 // delegateTo suspends the body while d runs in its place, and returns the
 // error that ended d (a *StopIteration for a plain end). A panic in d is
@@ -72,13 +107,13 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 	if y.status != running {
 		panic("gen: YieldFrom outside the generator's body")
 	}
-	y.deleg = d
+	y.ext().deleg = d
 	y.co.Suspend()
 	if y.unwind {
 		panic(coro.Killed) // d was left behind (see throwExit)
 	}
-	err := y.inErr
-	y.inErr = nil
+	err := y.err
+	y.err = nil
 	if p, ok := err.(*delegatePanic); ok {
 		panic(p.value)
 	}
@@ -144,10 +179,11 @@ func YieldFromFunc[Y, S, R any](y *Yielder[Y, S], body func(*Yielder[Y, S]) (R, 
 	// (inl.old) and resumes once more with y.unwind set: that Yield panics,
 	// and the panic unwinds every delegate down to that one, whose deferred
 	// call below ends it (see throwExit).
-	in := y.inl
+	x := y.ext()
+	in := x.inl
 	if in == nil {
 		in = new(inlineState)
-		y.inl = in
+		x.inl = in
 	}
 	exits := in.exits
 	in.depth++

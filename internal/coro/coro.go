@@ -45,17 +45,26 @@ type Body interface {
 
 // Coro is a resumable body on a pooled goroutine. Get one from Pool.Get.
 type Coro struct {
-	next  func() (struct{}, bool)
-	stop  func()
-	yield func(struct{}) bool
+	// Next, Finished and Switch are what Resume and Suspend are
+	// made of, for a caller whose every nanosecond counts: Resume is
+	// `c.Next(); return c.Finished`, and Suspend is `if
+	// !c.Switch(struct{}{}) { panic(Killed) }`. Switch is valid only
+	// inside the body's run, on the body's goroutine. They are fields
+	// because the compiler does not inline this package's methods into a
+	// generic function instantiated elsewhere (package gen's): each would
+	// cost a call, and gen.Yield would no longer inline. Read them; never
+	// write them.
+	Next     func() (struct{}, bool)
+	Switch   func(struct{}) bool
+	Finished bool // the body returned or panicked during this Resume
+
+	stop func()
 
 	// body is what runs; once it has panicked, a *panicked holding the
 	// panic value for End, which keeps a Coro at 64 bytes.
 	body Body
 	pool *Pool
 	g    uintptr // the goroutine's identity (internal/goid), once started
-
-	finished bool // the body returned or panicked during this Resume
 }
 
 // panicked stands in for a body that panicked, until End.
@@ -79,11 +88,11 @@ func newCoro(p *Pool) *Coro {
 		if p.seq == nil {
 			p.seq = p.startLocal
 		}
-		c.next, c.stop = iter.Pull(p.seq)
+		c.Next, c.stop = iter.Pull(p.seq)
 		p.starting = c
 		return c
 	}
-	c.next, c.stop = iter.Pull(c.loop)
+	c.Next, c.stop = iter.Pull(c.loop)
 	return c
 }
 
@@ -101,7 +110,7 @@ func (p *Pool) startLocal(yield func(struct{}) bool) {
 // than once per body: bodies run back to back inside serve, and only a panic
 // makes loop enter a new serve.
 func (c *Coro) loop(yield func(struct{}) bool) {
-	c.yield, c.g = yield, goid.G()
+	c.Switch, c.g = yield, goid.G()
 	for c.serve() {
 	}
 }
@@ -120,17 +129,17 @@ func (c *Coro) serve() (again bool) {
 			again = false
 			return
 		}
-		c.finished = true
+		c.Finished = true
 		if p != Killed {
 			c.body = &panicked{p}
 		}
-		again = c.yield(struct{}{})
+		again = c.Switch(struct{}{})
 	}()
 	again = true
 	for {
 		c.body.Run(c)
-		c.finished = true
-		if !c.yield(struct{}{}) {
+		c.Finished = true
+		if !c.Switch(struct{}{}) {
 			again = false
 			return
 		}
@@ -142,13 +151,9 @@ func (c *Coro) serve() (again bool) {
 // Coro again. Resume is split from End so that it inlines: the switch is the
 // whole cost of a resume, and every call level around it adds to it.
 func (c *Coro) Resume() (ended bool) {
-	c.next()
-	return c.finished
+	c.Next()
+	return c.Finished
 }
-
-// Ended reports whether the body ended during the last Resume, for a caller
-// that did not keep Resume's result.
-func (c *Coro) Ended() bool { return c.finished }
 
 // G returns the identity of the Coro's goroutine (internal/goid), the same
 // for every body it runs: 0 before its first Resume, and where goid has no
@@ -162,7 +167,7 @@ func (c *Coro) End() (panicValue any) {
 	if pb, ok := c.body.(*panicked); ok {
 		p = pb.value
 	}
-	c.finished, c.body = false, nil
+	c.Finished, c.body = false, nil
 	if c.pool != nil {
 		c.pool.put(c)
 	}
@@ -173,21 +178,16 @@ func (c *Coro) End() (panicValue any) {
 // It must be called only from the body. If the Coro is being killed, Suspend
 // panics to unwind the body instead of returning.
 func (c *Coro) Suspend() {
-	if !c.yield(struct{}{}) {
+	if !c.Switch(struct{}{}) {
 		panic(Killed)
 	}
 }
 
-// Next returns the function under Resume, for a resumer whose every
-// nanosecond counts: Resume is `next(); return Ended()`. Calling it directly
-// saves a call level around the switch where Resume is not inlined (the
-// compiler does not inline it into generic code instantiated elsewhere).
-func (c *Coro) Next() func() (struct{}, bool) { return c.next }
-
-// Switch returns the function under Suspend, for a body whose every
-// nanosecond counts: Suspend is `if !sw(struct{}{}) { panic(Killed) }`. It
-// is valid only inside the body's run, on the body's goroutine.
-func (c *Coro) Switch() func(struct{}) bool { return c.yield }
+// Ended returns a stand-in for a Coro whose body has ended, for a caller that
+// keeps a *Coro past End and wants a late Suspend through it to fail in its
+// own way: its Switch is sw, and Finished is true. It must not be resumed,
+// ended or killed.
+func Ended(sw func(struct{}) bool) *Coro { return &Coro{Switch: sw, Finished: true} }
 
 // Killed is the panic value with which Suspend unwinds a body being killed.
 // A body may recover it for its cleanup, but must let the body end.
