@@ -106,9 +106,12 @@ func (g *Generator[Y, S, R]) send(v S) (Y, error) {
 		var zero Y
 		return zero, ErrRunning
 	}
-	if g.s.y.status == created && !reflect.ValueOf(&v).Elem().IsZero() {
-		var zero Y
-		return zero, ErrNonZeroStart
+	if g.s.y.status == created {
+		if !reflect.ValueOf(&v).Elem().IsZero() {
+			var zero Y
+			return zero, ErrNonZeroStart
+		}
+		return g.Next() // the start, on Next's short path
 	}
 	y, err, p := g.s.step(opSend, v, nil)
 	g.after(p)
@@ -118,12 +121,33 @@ func (g *Generator[Y, S, R]) send(v S) (Y, error) {
 // Next resumes the generator with the zero value of S: Send(zero), Python's
 // next(g). It is how an iterator-style generator is driven.
 func (g *Generator[Y, S, R]) Next() (Y, error) {
-	if g.s.busy() {
+	s := g.s
+	if s.y.x == nil || s.y.x.deleg == nil && s.y.x.chain == nil {
+		// Send's fast path, and the start of a generator: the switch
+		// is one call level down from the caller, as every level around
+		// it costs a mispredicted return when the switch comes back.
+		var zero S
+		switch {
+		case s.y.status == suspended && s.y.armed:
+			s.y.in, s.y.err, s.y.status = zero, nil, running
+			if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
+				s.y.status = suspended
+				return s.y.out, nil
+			}
+			return g.afterSend()
+		case s.y.status == created:
+			s.y.co = coro.Default.Get(s)
+			s.y.status = running
+			s.y.co.Next()
+			return g.afterSend()
+		}
+	}
+	if s.busy() {
 		var zero Y
 		return zero, ErrRunning
 	}
 	var zero S
-	y, err, p := g.s.step(opSend, zero, nil)
+	y, err, p := s.step(opSend, zero, nil)
 	g.after(p)
 	return y, err
 }
