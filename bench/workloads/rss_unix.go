@@ -11,7 +11,10 @@ import (
 )
 
 // peakRSS returns the process's peak resident set size in KB, getrusage's
-// ru_maxrss (which Linux reports in KB and macOS in bytes).
+// ru_maxrss (which Linux reports in KB and macOS in bytes), or the resident
+// set size now if that is more: Linux counts resident pages per thread and
+// adds them up lazily, so the two readings can disagree by a few hundred KB,
+// and a peak read just after currentRSS could otherwise come out below it.
 func peakRSS() int64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
@@ -21,7 +24,7 @@ func peakRSS() int64 {
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		kb /= 1024
 	}
-	return kb
+	return max(kb, currentRSS())
 }
 
 // currentRSS returns the process's resident set size in KB now, from
