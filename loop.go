@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,10 +34,14 @@ type Loop struct {
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
-	curG    atomic.Uintptr
-	root    node // owner of tasks spawned without a group
-	live    int  // tasks not yet finished
-	outside int  // outside work that may wake the loop (executor jobs)
+	curG atomic.Uintptr
+	root node // owner of tasks spawned without a group
+	live int  // tasks not yet finished
+	// peak and lastPeak are the most tasks live at once in this trim
+	// period and the one before, which ends at trimAt (see trimPool).
+	peak, lastPeak int
+	trimAt         time.Time
+	outside        int // outside work that may wake the loop (executor jobs)
 	// bridges counts the outside contexts whose cancellation may wake the
 	// loop (context.AfterFunc registrations).
 	bridges    int
@@ -264,10 +269,7 @@ func (l *Loop) idle() error {
 	if l.bridges > 0 && l.pollBridges() {
 		return nil // a cancellation made on the loop is on its way
 	}
-	// The loop keeps the coroutines of finished tasks for the next ones,
-	// as many as a burst needed; when it has nothing to do, it gives back
-	// those beyond what its live tasks could need.
-	l.pool.Trim(max(coro.DefaultSize, l.live))
+	l.trimPool()
 	when, ok := l.timers.next()
 	if l.clock.virtual() {
 		switch {
@@ -301,6 +303,30 @@ func (l *Loop) idle() error {
 	l.clock.wait(when, l.inbox.wake)
 	return nil
 }
+
+// trimPool gives back idle coroutines when the loop has nothing to do. The
+// loop keeps the coroutines of finished tasks for the next ones, as many as
+// its tasks needed at once lately: during the current trim period or the
+// one before. A burst's coroutines are given back between one and two
+// periods after it, and a burst that comes back within that time (a tree of
+// tasks run again and again) finds them. Trimming to the tasks live at the
+// moment instead would give them back during every burst's tail, as its
+// tasks finish and the loop waits for the last ones, and the next burst
+// would start its goroutines anew.
+func (l *Loop) trimPool() {
+	keep := max(coro.DefaultSize, l.live)
+	if l.pool.Idle() <= keep {
+		return
+	}
+	if now := time.Now(); now.After(l.trimAt) {
+		l.lastPeak, l.peak = l.peak, l.live
+		l.trimAt = now.Add(trimPeriod)
+	}
+	l.pool.Trim(max(keep, l.peak, l.lastPeak))
+}
+
+// trimPeriod is trimPool's period.
+const trimPeriod = time.Second
 
 // maxIdleCoros bounds the coroutines a loop keeps for reuse while busy;
 // idle trims them to what its live tasks could use.
@@ -461,12 +487,22 @@ func (b *inbox) close() {
 	b.drain()
 }
 
-// taskBodyName and loopName are the functions at the bottom of every task's
-// stack and of every callback's, which insideTask looks for.
+// goTaskName and loopName are functions at the bottom of a task's stack and
+// of every callback's, which insideTask looks for, with a Task[T]'s Run
+// (whose name depends on T: isTaskRun).
 var (
-	taskBodyName = runtime.FuncForPC(reflect.ValueOf(runTaskBody).Pointer()).Name()
-	loopName     = runtime.FuncForPC(reflect.ValueOf((*Loop).runUntil).Pointer()).Name()
+	goTaskName = runtime.FuncForPC(reflect.ValueOf((*goTask).Run).Pointer()).Name()
+	loopName   = runtime.FuncForPC(reflect.ValueOf((*Loop).runUntil).Pointer()).Name()
 )
+
+// isTaskRun reports whether fn, a function's name, is the Run method of a
+// Task[T]: "github.com/aio-go/aio.(*Task[go.shape.int]).Run".
+func isTaskRun(fn string) bool {
+	rest, ok := strings.CutPrefix(fn, taskRunPrefix)
+	return ok && strings.HasSuffix(rest, "]).Run")
+}
+
+var taskRunPrefix = strings.TrimSuffix(goTaskName, "goTask).Run") + "Task["
 
 // insideTask reports whether the caller runs inside a task or a callback of
 // some loop, by looking for the task runner or the loop on its stack. Run calls it once; it costs a
@@ -478,7 +514,7 @@ func insideTask() bool {
 		frames := runtime.CallersFrames(pcs[:n])
 		for {
 			f, more := frames.Next()
-			if f.Function == taskBodyName || f.Function == loopName {
+			if f.Function == goTaskName || f.Function == loopName || isTaskRun(f.Function) {
 				return true
 			}
 			if !more {

@@ -470,6 +470,13 @@ func TestRunInsideTheLoopIsErrNested(t *testing.T) {
 			}
 			return task.Await(ctx)
 		}},
+		{"from a task started by Go", func(ctx context.Context, ran *bool) (error, error) {
+			f := aio.NewFuture[error]()
+			if err := aio.Go(ctx, func(context.Context) error { f.SetResult(nested(ran)); return nil }); err != nil {
+				return nil, err
+			}
+			return f.Await(ctx)
+		}},
 		{"from a callback", func(ctx context.Context, ran *bool) (error, error) {
 			f := aio.NewFuture[error]()
 			if _, err := aio.CallSoon(ctx, func() { f.SetResult(nested(ran)) }); err != nil {

@@ -161,17 +161,19 @@ func (n *node) init(l *Loop, parent *node, ctx context.Context, task *taskBase) 
 			n.cancel(l, parent.cause())
 		}
 	}
-	n.bridgeForeign(ctx, parent)
+	if _, ours := ctx.(*nodeCtx); !ours {
+		// Checked here, not in bridgeForeign: a new task's stack is at its
+		// deepest here, and bridgeForeign's frame would make it grow.
+		n.bridgeForeign(ctx, parent)
+	}
 }
 
-// bridgeForeign carries the cancellation of ctx into the tree when ctx can
-// be cancelled by something the tree does not know about: an outside
-// context, or a context.WithCancel derived from a task's context.
+// bridgeForeign carries the cancellation of ctx, a context that is not a
+// node's, into the tree when ctx can be cancelled by something the tree does
+// not know about: an outside context, or a context.WithCancel derived from a
+// task's context.
 func (n *node) bridgeForeign(ctx context.Context, parent *node) {
 	if n.cancelled || n.shield {
-		return
-	}
-	if _, ours := ctx.(*nodeCtx); ours {
 		return
 	}
 	done := ctx.Done()

@@ -58,7 +58,6 @@ type taskInfo struct {
 // taskBody is the typed side of a task.
 type taskBody interface {
 	coro.Body
-	call()
 	AnyTask
 }
 
@@ -158,8 +157,17 @@ type goTask struct {
 	fn func(context.Context) error
 }
 
-func (t *goTask) Run(*coro.Coro) { runTaskBody(t) }
-func (t *goTask) call()          { t.err = t.fn(&t.node.ctx) }
+// Run is the task's body on its coroutine. It calls the function itself,
+// with the recovery deferred here: every frame under a task's function is
+// stack its goroutine must hold, and the frames the runtime walks for every
+// parked task at each collection.
+//
+//go:noinline
+func (t *goTask) Run(*coro.Coro) {
+	defer recoverTask(&t.taskBase)
+	t.enter()
+	t.err = t.fn(&t.node.ctx)
+}
 
 func newGoTask(l *Loop, ctx context.Context, fn func(context.Context) error) *goTask {
 	t := &goTask{fn: fn}
@@ -187,36 +195,41 @@ func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *task
 	if l.debug {
 		l.noteCreated(b)
 	}
-	l.live++
+	if l.live++; l.live > l.peak {
+		l.peak = l.live
+	}
 	b.queued = true
 	l.schedule(b)
 }
 
-// Run is the task's body on its coroutine.
-func (t *Task[T]) Run(*coro.Coro) { runTaskBody(t) }
-
-func (t *Task[T]) call() { t.result, t.err = t.fn(&t.node.ctx) }
-
-// runTaskBody runs a task's function and turns a panic into a *PanicError
-// with the task's stack. It is also the frame by which Run recognises that it
-// is called from inside a task, so it must not be inlined.
+// Run is the task's body on its coroutine (see goTask.Run). The Run methods
+// of the task types are also the frames by which Run recognises that it is
+// called from inside a task (insideTask), so they must not be inlined.
 //
 //go:noinline
-func runTaskBody(b taskBody) {
-	defer func() {
-		if r := recover(); r != nil {
-			if r == coro.Killed {
-				panic(r) // the loop is unwinding a task it cannot finish
-			}
-			t := b.base()
-			t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.Name()}
-		}
-	}()
-	t := b.base()
+func (t *Task[T]) Run(*coro.Coro) {
+	defer recoverTask(&t.taskBase)
+	t.enter()
+	t.result, t.err = t.fn(&t.node.ctx)
+}
+
+// enter begins a task's first step: a new coroutine's goroutine is not
+// known to the loop before it runs (see taskBase.run).
+func (t *taskBase) enter() {
 	if l, g := t.node.loop, t.co.G(); l.curG.Load() != g {
-		l.curG.Store(g) // the first step of a new coroutine: run could not
+		l.curG.Store(g)
 	}
-	b.call()
+}
+
+// recoverTask, deferred by a task's body, turns a panic of the task's
+// function into a *PanicError with the task's stack.
+func recoverTask(t *taskBase) {
+	if r := recover(); r != nil {
+		if r == coro.Killed {
+			panic(r) // the loop is unwinding a task it cannot finish
+		}
+		t.err = &PanicError{Value: r, Stack: debug.Stack(), Task: t.Name()}
+	}
 }
 
 // suspend hands control back to the loop until the task's next step.
@@ -257,7 +270,7 @@ func (t *taskBase) run(l *Loop) {
 	}
 	if ended {
 		if p := t.co.End(); p != nil {
-			panic(p) // runTaskBody recovers everything; this is a bug
+			panic(p) // the task's Run recovers everything; this is a bug
 		}
 		t.co = nil
 		l.finish(t)

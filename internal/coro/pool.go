@@ -166,6 +166,9 @@ func (p *Pool) Drain() {
 
 // Idle reports how many Coros the pool holds.
 func (p *Pool) Idle() int {
+	if p.local {
+		return len(p.idle)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := len(p.idle)
