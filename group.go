@@ -47,24 +47,46 @@ type TaskGroup struct {
 // cancelled, WithTaskGroup waits for them all, and returns the cancellation.
 // A nil fn is an error.
 func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGroup) error) error {
-	t, err := current(ctx)
+	// The work is split so that this frame, under fn and its tasks' spawns,
+	// stays small (see "Stack depth" in docs/design.md).
+	tg, err := newTaskGroup(ctx, fn)
 	if err != nil {
 		return err
 	}
-	if fn == nil {
-		return errNilFunc
+	err = fn(&tg.node.ctx, tg)
+	tg.bodyReturned(err)
+	tg.join.wait()
+	return tg.end(err)
+}
+
+// newTaskGroup makes the group of WithTaskGroup, or returns why it cannot.
+func newTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGroup) error) (*TaskGroup, error) {
+	t, err := current(ctx)
+	if err != nil {
+		return nil, err
 	}
-	l := t.node.loop
+	if fn == nil {
+		return nil, errNilFunc
+	}
 	tg := &TaskGroup{owner: t}
-	tg.node.init(l, nodeOf(ctx), ctx, t)
+	tg.node.init(t.node.loop, nodeOf(ctx), ctx, t)
 	tg.join.init(t, &tg.node)
 	tg.join.group = tg
-	err = fn(&tg.node.ctx, tg)
+	return tg, nil
+}
+
+// bodyReturned takes the error WithTaskGroup's function returned: one that
+// is not a cancellation fails the group.
+func (tg *TaskGroup) bodyReturned(err error) {
 	if err != nil && !isCancel(err) {
 		tg.errs = append(tg.errs, err)
 		tg.fail(err)
 	}
-	tg.join.wait()
+}
+
+// end closes the group once its tasks have finished, and returns
+// WithTaskGroup's result; err is what its function returned.
+func (tg *TaskGroup) end(err error) error {
 	tg.ended = true
 	// A cancellation from outside: of the parent, or of a foreign context
 	// the group was created under (it reaches the group's node directly).
