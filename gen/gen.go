@@ -91,7 +91,21 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 		}
 		return g.afterSend()
 	}
+	if s.chainRoot() {
+		// The root of a delegation chain: straight to the innermost
+		// delegate, as few call levels above its switch as can be.
+		y, err, p := s.sendDeep(v)
+		g.after(p)
+		return y, err
+	}
 	return g.send(v)
+}
+
+// chainRoot reports whether the generator is suspended delegating and no
+// other generator delegates to it: a send goes straight to its innermost
+// delegate (sendDeep).
+func (s *state[Y, S, R]) chainRoot() bool {
+	return s.y.status == suspended && s.y.x != nil && s.y.x.deleg != nil && !s.y.owned.Load()
 }
 
 // afterSend finishes a fast-path Send whose body ended or began delegating.
@@ -141,6 +155,11 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 			s.y.co.Next()
 			return g.afterSend()
 		}
+	} else if s.chainRoot() {
+		var zero S
+		y, err, p := s.sendDeep(zero)
+		g.after(p)
+		return y, err
 	}
 	if s.busy() {
 		var zero Y
