@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -89,15 +90,24 @@ func (s *leafState) mustSleep() bool {
 	return true
 }
 
-// factorial is the CPU-bound leaf, math.factorial(500), by the schoolbook
-// loop: about 15 µs, where big.Int.MulRange(1, 500) takes twice as long for
-// its thousand small allocations.
+// factorial is the CPU-bound leaf, math.factorial(500). As CPython's
+// math.factorial does, it multiplies the small factors together in machine
+// words and only then into the big integer: about 3.6 µs here, where the
+// schoolbook loop (one big.Int multiplication per factor) takes 17 µs and
+// big.Int.MulRange(1, 500) 31 µs for its thousand small allocations, and
+// CPython's math.factorial(500) about 6.4 µs.
 func factorial() *big.Int {
 	f, k := big.NewInt(1), new(big.Int)
-	for i := int64(2); i <= cpuFactorialN; i++ {
-		f.Mul(f, k.SetInt64(i))
+	word := uint64(1) // the product of the factors not yet in f
+	for i := uint64(2); i <= cpuFactorialN; i++ {
+		if hi, lo := bits.Mul64(word, i); hi == 0 {
+			word = lo
+			continue
+		}
+		f.Mul(f, k.SetUint64(word))
+		word = i
 	}
-	return f
+	return f.Mul(f, k.SetUint64(word))
 }
 
 func treeImpl(leaf int, group bool) impl {
