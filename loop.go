@@ -328,8 +328,8 @@ func (l *Loop) trimPool() {
 // trimPeriod is trimPool's period.
 const trimPeriod = time.Second
 
-// maxIdleCoros bounds the coroutines a loop keeps for reuse while busy;
-// idle trims them to what its live tasks could use.
+// maxIdleCoros bounds the coroutines a loop keeps for reuse; when it goes
+// idle, trimPool gives back those its tasks have not needed lately.
 const maxIdleCoros = 1 << 16
 
 // spinYields bounds the yielding before the loop sleeps for outside work.

@@ -45,10 +45,10 @@ type Body interface {
 
 // Coro is a resumable body on a pooled goroutine. Get one from Pool.Get.
 type Coro struct {
-	// Next, Finished and Switch are what Resume and Suspend are
-	// made of, for a caller whose every nanosecond counts: Resume is
-	// `c.Next(); return c.Finished`, and Suspend is `if
-	// !c.Switch(struct{}{}) { panic(Killed) }`. Switch is valid only
+	// Next, Finished and Switch are what Resume and Suspend are made
+	// of, for a caller whose every nanosecond counts: Resume is
+	// `c.Next(); return c.Finished`, and Suspend is
+	// `if !c.Switch(struct{}{}) { panic(Killed) }`. Switch is valid only
 	// inside the body's run, on the body's goroutine. They are fields
 	// because the compiler does not inline this package's methods into a
 	// generic function instantiated elsewhere (package gen's): each would
