@@ -36,7 +36,8 @@ on one line:
   size, except for tree_*, where a round is one tree (the size counts
   trees) and all the trees of the process share the leaves' random
   generator and memoization cache. They spare the measured run the first
-  touch of fresh memory pages. The memory workloads (sleep_random, parked)
+  touch of fresh memory pages. After them gc.collect() frees their garbage,
+  as the Go worker collects its own. The memory workloads (sleep_random, parked)
   refuse a warm-up (exit status 2): it would raise the peak they report.
 
 Exit status:
@@ -80,6 +81,7 @@ tree_X and tree_X_tg do the same work.
 
 import argparse
 import functools
+import gc
 import json
 import math
 import os
@@ -711,6 +713,8 @@ def run(runtime, workload, size, warmup=0):
     run_once = runner(runtime)
     for _ in range(warmup):
         run_once(func, warmup_size(workload, size), Clock())
+    if warmup:
+        gc.collect()
     clock = Clock(memory=workload in MEMORY_WORKLOADS)
     ops = run_once(func, size, clock)
     clock.finish()

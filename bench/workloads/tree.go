@@ -130,6 +130,7 @@ func warmTrees(size, warmup int, trees func(n int, s *leafState) (measure, error
 			return measure{}, fmt.Errorf("warm-up: %w", err)
 		}
 	}
+	settle(warmup)
 	return trees(size, s)
 }
 

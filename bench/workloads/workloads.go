@@ -3,6 +3,7 @@ package workloads
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 )
@@ -68,6 +69,7 @@ func warm(aio, goroutines func(size int) (measure, error)) impl {
 					return measure{}, fmt.Errorf("warm-up: %w", err)
 				}
 			}
+			settle(warmup)
 			return fn(size)
 		}
 	}
@@ -189,4 +191,12 @@ func timed(ops int, fn func() error) (measure, error) {
 	start := time.Now()
 	err := fn()
 	return measure{elapsed: time.Since(start), ops: ops}, err
+}
+
+// settle collects the garbage of the warm-up rounds, if there were any,
+// before the measured one, as testing.B collects before each benchmark.
+func settle(warmup int) {
+	if warmup > 0 {
+		runtime.GC()
+	}
 }
