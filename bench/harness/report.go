@@ -28,7 +28,7 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 	b.WriteString("A fresh process pays for the first touch of every memory page it maps (the machine's figure is below). " +
 		"So spawn and the async_tree workloads, which hold up to a million tasks at once, warm up in the process, " +
 		"as pyperformance's workers do: each of their processes runs an untimed round of the same work (for the trees, " +
-		"one tree) before the measured one, the same in every runtime. The memory workloads (`sleep_random`, `parked`) do not, since a warm-up " +
+		"one tree) and collects its garbage before the measured one, the same in every runtime. The memory workloads (`sleep_random`, `parked`) do not, since a warm-up " +
 		"would raise the peak they report. Where a workload has a warm-up round, it is a process of its own whose figure " +
 		"is dropped: it warms the file cache and little else.\n\n")
 	if chart != "" {
