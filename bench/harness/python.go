@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -38,7 +39,9 @@ func findPython(candidates []string) (*Python, error) {
 		if p, err := exec.LookPath("python3"); err == nil {
 			candidates = append(candidates, p)
 		}
-		candidates = append(candidates, "/usr/bin/python3")
+		if !slices.Contains(candidates, "/usr/bin/python3") {
+			candidates = append(candidates, "/usr/bin/python3")
+		}
 	}
 	var best *Python
 	score := func(p *Python) int {

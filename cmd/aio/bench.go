@@ -76,7 +76,11 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "aio bench: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "aio bench: %d workloads in %v\n", len(rep.Outcomes), rep.Wall.Round(1e9))
+	noun := "workloads"
+	if len(rep.Outcomes) == 1 {
+		noun = "workload"
+	}
+	fmt.Fprintf(stderr, "aio bench: %d %s in %v\n", len(rep.Outcomes), noun, rep.Wall.Round(1e9))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(stderr, "aio bench: failed: %s\n", f)
 	}
