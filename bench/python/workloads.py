@@ -37,8 +37,9 @@ on one line:
   trees) and all the trees of the process share the leaves' random
   generator and memoization cache. They spare the measured run the first
   touch of fresh memory pages. After them gc.collect() frees their garbage,
-  as the Go worker collects its own. The memory workloads (sleep_random, parked)
-  refuse a warm-up (exit status 2): it would raise the peak they report.
+  as the Go worker collects its own. The memory workloads (sleep_random,
+  parked) refuse a warm-up (exit status 2): it would raise the peak they
+  report.
 
 Exit status:
 

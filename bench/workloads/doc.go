@@ -19,10 +19,10 @@
 // at the same size in an event loop of its own, or one tree for the
 // async_tree workloads (whose size counts trees). A fresh process pays a
 // first touch of every page it maps; the warm-up pays it for the workloads
-// that hold many tasks (spawn, the trees), and a collection after it
-// frees the warm-up's garbage, so that the measured part reuses warm
-// memory instead of growing the heap into fresh pages. The memory workloads refuse a warm-up (ErrNoWarmup):
-// it would raise the peak they report.
+// that hold many tasks (spawn, the trees), and a collection after it frees
+// the warm-up's garbage, so that the measured part reuses warm memory
+// instead of growing the heap into fresh pages. The memory workloads refuse
+// a warm-up (ErrNoWarmup): it would raise the peak they report.
 //
 // A workload that a runtime does not have (sleep0_1 in plain Go, say) is
 // ErrNoWorkload; the worker turns it into exit status 3.
