@@ -2,6 +2,7 @@ package workloads
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -50,6 +51,46 @@ func TestWarmTreesShareTheLeafState(t *testing.T) {
 	}
 	if states[0] == nil || states[1] != states[0] || states[2] != states[0] {
 		t.Errorf("leaf states %v, want one shared by all the calls", states)
+	}
+}
+
+// forcedGCs returns how many collections runtime.GC has forced so far.
+func forcedGCs() uint32 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.NumForcedGC
+}
+
+// TestWarmUpGarbageIsCollected checks that a collection runs between the
+// last warm-up round and the measured one, and none without a warm-up: the
+// measured round must not grow the heap into fresh pages past the warm-up's
+// uncollected garbage.
+func TestWarmUpGarbageIsCollected(t *testing.T) {
+	var seen []uint32
+	fn := func(int) (measure, error) { seen = append(seen, forcedGCs()); return measure{ops: 1}, nil }
+	trees := func(n int, _ *leafState) (measure, error) { return fn(n) }
+	for _, c := range []struct {
+		name string
+		run  func(warmup int) (measure, error)
+	}{
+		{"warm", func(warmup int) (measure, error) { return warm(fn, nil).aio(1, warmup) }},
+		{"warmTrees", func(warmup int) (measure, error) { return warmTrees(1, warmup, trees) }},
+	} {
+		seen = nil
+		if _, err := c.run(1); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 2 || seen[1] <= seen[0] {
+			t.Errorf("%s with a warm-up: forced collections %v at each call, want more at the measured one", c.name, seen)
+		}
+		before := forcedGCs()
+		seen = nil
+		if _, err := c.run(0); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 1 || seen[0] != before {
+			t.Errorf("%s without a warm-up: forced collections %v, want none since %d", c.name, seen, before)
+		}
 	}
 }
 
