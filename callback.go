@@ -91,16 +91,15 @@ func CallSoon(ctx context.Context, fn func()) (*Handle, error) {
 }
 
 // CallLater arranges for fn to run on the loop of ctx after d, asyncio's
-// call_later; see CallSoon. A negative d is an error.
+// call_later; see CallSoon. A d of zero or less runs fn at the next step,
+// after the callbacks and tasks ready now (asyncio's rule: a duration in the
+// past has passed).
 func CallLater(ctx context.Context, d time.Duration, fn func()) (*Handle, error) {
-	if d < 0 {
-		return nil, errNegative
-	}
 	l, err := onLoop(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return callAt(l, l.clock.now()+int64(d), fn)
+	return callAt(l, l.clock.now()+int64(max(d, 0)), fn)
 }
 
 // CallAt arranges for fn to run on the loop of ctx at when, in the loop's

@@ -3,18 +3,27 @@ package aio
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 )
 
 // Future is a result that will be set later, asyncio's Future: tasks await it,
 // some code sets it once. The zero Future is ready to use. A Future belongs to
 // one loop: set and await it from that loop's thread only (from another
 // goroutine, go through CallSoonThreadsafe).
+//
+// A Future belongs to the loop of the first task that awaits it: a task of
+// another loop that awaits it then gets ErrWrongLoop, and SetResult,
+// SetError and Cancel from a goroutine that is not that loop's thread change
+// nothing (SetResult and SetError return ErrWrongTask, Cancel panics). A
+// Future that no task has awaited yet is not checked: setting it from
+// another goroutine while a task reads it is a data race.
 type Future[T any] struct {
 	waiters   waitq
+	loop      atomic.Pointer[Loop] // the loop of its first awaiter
 	done      bool
+	retrieved bool
 	result    T
 	err       error
-	retrieved bool
 	callbacks *[]func(*Future[T]) // rare: allocated on first use, to keep a Future small
 }
 
@@ -25,6 +34,11 @@ func NewFuture[T any]() *Future[T] { return new(Future[T]) }
 // ErrInvalidState if the future is done already (set, failed or cancelled),
 // and then changes nothing.
 func (f *Future[T]) SetResult(v T) error {
+	if l := f.loop.Load(); l != nil {
+		if err := l.checkThread("Future.SetResult"); err != nil {
+			return err
+		}
+	}
 	if f.done {
 		return ErrInvalidState
 	}
@@ -40,6 +54,11 @@ func (f *Future[T]) SetError(err error) error {
 	if err == nil {
 		return errors.New("aio: Future.SetError with a nil error")
 	}
+	if l := f.loop.Load(); l != nil {
+		if err := l.checkThread("Future.SetError"); err != nil {
+			return err
+		}
+	}
 	if f.done {
 		return ErrInvalidState
 	}
@@ -51,6 +70,9 @@ func (f *Future[T]) SetError(err error) error {
 // Cancel completes the future with a *CancelledError holding cause, so that
 // its awaiters fail with it. It returns false if the future was done already.
 func (f *Future[T]) Cancel(cause error) bool {
+	if l := f.loop.Load(); l != nil {
+		l.mustOwn("Future.Cancel")
+	}
 	if f.done {
 		return false
 	}
@@ -111,16 +133,24 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	if err := f.bind(t.node.loop); err != nil {
+		return zero, err
+	}
 	if !f.done {
-		if ctx.Err() != nil {
-			return zero, cancelled(ctx)
-		}
 		f.waiters.add(t)
 		if err := t.park(ctx, &f.waiters); err != nil {
 			return zero, err
 		}
 	}
 	return f.Result()
+}
+
+// bind makes l the future's loop if it has none, and refuses another.
+func (f *Future[T]) bind(l *Loop) error {
+	if fl := f.loop.Load(); fl != l && (fl != nil || !f.loop.CompareAndSwap(nil, l)) {
+		return ErrWrongLoop
+	}
+	return nil
 }
 
 // AddDoneCallback arranges for fn to be called when the future is done, in

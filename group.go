@@ -28,7 +28,12 @@ import (
 //   - Cancel cancels the whole group; the block and the tasks see a
 //     cancellation, and WithTaskGroup returns nil if nothing else failed
 //     (trio's nursery.cancel_scope.cancel()).
-//   - Starting a task after the group has failed or finished is an error.
+//   - Starting a task after the group has failed or finished is an error,
+//     and so is starting one in a zero TaskGroup (not made by
+//     WithTaskGroup).
+//   - A panic in the block cancels every task, waits for all of them, and
+//     then goes on with its value and stack; the errors the tasks returned
+//     meanwhile are reported by Run (a *TaskError holding a *GroupError).
 type TaskGroup struct {
 	node   node
 	owner  *taskBase
@@ -37,6 +42,9 @@ type TaskGroup struct {
 	failed bool
 	ended  bool
 	byUser bool // Cancel was called
+	// panicked: the block panicked, and the group cancelled its tasks
+	// with a *PanicError as the cause, which is not one of its errors.
+	panicked bool
 }
 
 // WithTaskGroup runs fn with a new task group and waits for all the group's
@@ -53,11 +61,52 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	if err != nil {
 		return err
 	}
+	defer tg.unwind()
 	err = fn(&tg.node.ctx, tg)
 	tg.bodyReturned(err)
 	tg.join.wait()
 	return tg.end(err)
 }
+
+// unwind runs when WithTaskGroup's frame ends. On a panic in the block (or
+// in code between the block and the wait) the group is not left with tasks
+// running: it cancels them, waits for them all, and lets the panic go on
+// with its value, from the deferred call, so that the stack the panic prints
+// or a *PanicError records is still the one of the panic. The errors the
+// tasks returned meanwhile travel apart from the panic: Run reports them as
+// one *GroupError, so none is lost.
+func (tg *TaskGroup) unwind() {
+	if tg.ended {
+		return
+	}
+	r := recover()
+	if r == coro.Killed {
+		panic(r) // the loop unwinds a task it cannot finish: no waiting
+	}
+	tg.panicked = true
+	if r == nil {
+		// runtime.Goexit in the block: the same unwinding, and the
+		// goroutine's exit goes on when this returns.
+		tg.fail(errGoexit)
+	} else {
+		tg.fail(&PanicError{Value: r, Stack: debug.Stack(), Task: tg.owner.Name()})
+	}
+	tg.join.wait()
+	tg.ended = true
+	tg.node.unlink()
+	if len(tg.errs) > 0 {
+		l := tg.owner.node.loop
+		l.callbackErrs = append(l.callbackErrs, &TaskError{
+			Task: tg.owner.Name() + " (task group ended by a panic)",
+			Err:  &GroupError{Errs: tg.errs},
+		})
+	}
+	if r != nil {
+		panic(r)
+	}
+}
+
+var errGoexit = errors.New("aio: runtime.Goexit in a task group's block")
 
 // newTaskGroup makes the group of WithTaskGroup, or returns why it cannot.
 func newTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGroup) error) (*TaskGroup, error) {
@@ -157,8 +206,15 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	return t, nil
 }
 
+// errZeroGroup is the error of a TaskGroup that WithTaskGroup did not make
+// (asyncio: "TaskGroup has not been entered").
+var errZeroGroup = fmt.Errorf("%w: the TaskGroup was not made by WithTaskGroup", ErrInvalidState)
+
 // admit checks that the group may take a new task now, from here.
 func (tg *TaskGroup) admit() (*Loop, error) {
+	if tg.owner == nil {
+		return nil, errZeroGroup
+	}
 	l := tg.owner.node.loop
 	if err := l.onThread(); err != nil {
 		return nil, err
@@ -226,7 +282,14 @@ var errNotStarted = errors.New("aio: the task returned without calling started")
 
 // Cancel cancels the group: its tasks and its block. A nil cause means
 // context.Canceled. Cancelling a finished group does nothing.
+//
+// From a goroutine that is not the loop's thread, Cancel panics and changes
+// nothing (see ErrWrongTask). Cancelling a zero TaskGroup does nothing.
 func (tg *TaskGroup) Cancel(cause error) {
+	if tg.owner == nil {
+		return
+	}
+	tg.owner.node.loop.mustOwn("TaskGroup.Cancel")
 	if tg.ended {
 		return
 	}

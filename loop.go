@@ -63,6 +63,11 @@ type Loop struct {
 	// callbackErrs are the panics of callbacks, for Run to report.
 	callbackErrs []error
 
+	// reparked holds the tasks that ParkingLot.Repark moved to another
+	// lot than the one they parked in, so that a cancelled one leaves the
+	// right lot.
+	reparked map[*taskBase]*ParkingLot
+
 	// unretrieved holds finished tasks whose error nobody has retrieved
 	// yet; Run reports what is left of them at the end.
 	unretrieved map[*taskBase]struct{}

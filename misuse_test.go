@@ -404,51 +404,6 @@ func ktNotNil(err error) error {
 	return nil
 }
 
-func TestNegativeDurationsAreErrors(t *testing.T) {
-	ktRun(t, func(ctx context.Context) error {
-		t0 := aio.Now(ctx)
-		var ran bool
-		body := func(context.Context, *aio.Scope) error { ran = true; return nil }
-		pending := aio.NewFuture[int]()
-		calls := []ktMisuse{
-			{"Sleep", func(ctx context.Context) error { return aio.Sleep(ctx, -time.Second) }},
-			{"Timeout", func(ctx context.Context) error { return aio.Timeout(ctx, -time.Second, body) }},
-			{"MoveOnAfter", func(ctx context.Context) error { return aio.MoveOnAfter(ctx, -time.Second, body) }},
-			{"CallLater", func(ctx context.Context) error {
-				h, err := aio.CallLater(ctx, -time.Second, func() { ran = true })
-				if h != nil {
-					return errors.New("CallLater(-1s) returned a handle")
-				}
-				return err
-			}},
-			{"Wait", func(ctx context.Context) error {
-				_, _, err := aio.Wait(ctx, []*aio.Future[int]{pending}, aio.AllCompleted, -time.Second)
-				return err
-			}},
-			{"WaitFor", func(ctx context.Context) error { _, err := aio.WaitFor[int](ctx, -time.Second, pending); return err }},
-		}
-		for _, c := range calls {
-			err := c.call(ctx)
-			if err == nil || ktIsCancel(err) || errors.Is(err, aio.ErrTimeout) {
-				t.Errorf("%s with a negative duration = %v, want an error of its own", c.name, err)
-			}
-		}
-		if err := aio.Sleep(ctx, 2*time.Second); err != nil {
-			t.Errorf("Sleep after the misuses = %v", err)
-		}
-		if got := ktSince(ctx, t0); got != 2*time.Second {
-			t.Errorf("the misuses took %v of loop time, want none", got-2*time.Second)
-		}
-		if ran {
-			t.Error("a function given with a negative duration ran")
-		}
-		if pending.Done() {
-			t.Error("WaitFor with a negative duration cancelled the future")
-		}
-		return nil
-	})
-}
-
 func TestRunInsideTheLoopIsErrNested(t *testing.T) {
 	nested := func(ran *bool) error {
 		_, err := aio.Run(func(context.Context) (int, error) { *ran = true; return 1, nil }, aio.WithVirtualClock())

@@ -38,18 +38,37 @@ func (t *taskBase) cancelWake() {
 }
 
 // park suspends the running task t until it is woken, or until ctx is
-// cancelled; then it calls w.abort and returns a *CancelledError.
+// cancelled; then it calls w.abort and returns a *CancelledError. A context
+// cancelled already fails at once, without a switch: every await is a
+// checkpoint, and a caller registers with w before it parks without
+// checking first.
+//
+// One mechanism keeps a late wake-up from reaching a later await: parkID
+// counts the task's parks, and what wakes a task from outside its own
+// registration (a bridged context, a wakeup whose callbacks outlive the
+// wait) remembers the park it was made for and finds it stale.
 func (t *taskBase) park(ctx context.Context, w waitable) error {
+	if ctx.Err() != nil {
+		w.abort(t)
+		return cancelled(ctx)
+	}
 	t.state, t.woken = parked, false
-	wk, _ := w.(*wakeup)
-	if wk != nil {
-		wk.parked = true
+	t.parkID++
+	bridge := true
+	switch w := w.(type) {
+	case *wakeup:
+		w.id = t.parkID
+	case yielding:
+		t.wake() // ready again at the next step
+		bridge = false
 	}
 	if t.node.loop.debug {
 		t.noteParked()
 	}
-	t.parkID++
-	stop := t.bridgeAwait(ctx)
+	var stop func()
+	if bridge {
+		stop = t.bridgeAwait(ctx)
+	}
 	for {
 		t.suspend()
 		if t.woken {
@@ -57,9 +76,6 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		if ctx.Err() != nil {
 			w.abort(t)
-			if wk != nil {
-				wk.parked = false
-			}
 			if stop != nil {
 				stop()
 			}
@@ -67,13 +83,17 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 		}
 		t.state = parked
 	}
-	if wk != nil {
-		wk.parked = false
-	}
 	if stop != nil {
 		stop()
 	}
 	return nil
+}
+
+// wakeFor wakes t if it is still in the park numbered id.
+func (t *taskBase) wakeFor(id uint32) {
+	if t.parkID == id && t.state == parked {
+		t.wake()
+	}
 }
 
 // bridgeAwait makes the cancellation of a foreign ctx (an outside context, or
@@ -92,7 +112,7 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() {
 	}
 	l, id := t.node.loop, t.parkID
 	b := l.addBridge(ctx, func() {
-		if t.parkID == id {
+		if t.parkID == id && t.state == parked {
 			t.cancelWake()
 		}
 	})
@@ -166,32 +186,24 @@ type yielding struct{}
 func (yielding) abort(*taskBase) {}
 
 // Sleep suspends the calling task for d, asyncio.sleep. Sleep(ctx, 0) yields
-// to the other ready tasks and returns at the next step. With the virtual
-// clock, sleeping takes no real time.
+// to the other ready tasks and returns at the next step; a negative d is
+// the same as 0 (asyncio's rule: a duration in the past has passed). With
+// the virtual clock, sleeping takes no real time.
 //
 // Cancellation: if ctx is cancelled before or during the sleep, Sleep returns
-// a *CancelledError at once. A negative d is an error.
+// a *CancelledError at once; Sleep(ctx, 0) is a checkpoint, and also reports
+// a cancellation that came while it gave way.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t, err := current(ctx)
 	if err != nil {
 		return err
 	}
-	if d < 0 {
-		return errNegative
-	}
-	if ctx.Err() != nil {
-		return cancelled(ctx)
-	}
-	if d == 0 {
-		if t.node.loop.debug {
-			t.noteParked()
+	if d <= 0 {
+		if err := t.park(ctx, yielding{}); err != nil {
+			return err
 		}
-		t.queued, t.woken = true, true
-		t.node.loop.schedule(t)
-		t.state = parked
-		t.suspend()
-		// A checkpoint: a cancellation that came meanwhile (a deadline
-		// that fired this step) is reported, as asyncio.sleep(0) does.
+		// A cancellation that came meanwhile (a deadline that fired this
+		// step) is reported, as asyncio.sleep(0) does.
 		if ctx.Err() != nil {
 			return cancelled(ctx)
 		}

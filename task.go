@@ -3,6 +3,7 @@ package aio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"time"
 
@@ -130,6 +131,9 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 }
 
 var errNilFunc = errors.New("aio: nil coroutine function")
+
+// errZeroTask is the error of a Task that CreateTask or Spawn did not make.
+var errZeroTask = fmt.Errorf("%w: the Task was not made by CreateTask or Spawn", ErrInvalidState)
 
 // Go starts fn as a task owned by the loop, without a handle: a
 // fire-and-forget task whose error, if nobody can retrieve it, Run reports.
@@ -306,8 +310,13 @@ func (l *Loop) finish(t *taskBase) {
 // fire wakes a task whose sleep is over.
 func (t *taskBase) fire(*Loop) { t.wake() }
 
-// Name returns the task's name.
-func (t *taskBase) Name() string { return t.info.name }
+// Name returns the task's name; a zero Task's is "".
+func (t *taskBase) Name() string {
+	if t.info == nil {
+		return ""
+	}
+	return t.info.name
+}
 
 // Done reports whether the task has finished: returned, failed, panicked or
 // been cancelled.
@@ -322,11 +331,20 @@ func (t *taskBase) Done() bool { return t.state == done }
 // under Shield. Cancel returns false if the task had finished, true
 // otherwise; a second Cancel keeps the first cause. A nil cause means
 // context.Canceled.
+//
+// From a goroutine that is not the loop's thread, Cancel panics and changes
+// nothing (see ErrWrongTask). A zero Task, not made by CreateTask or Spawn,
+// cannot be cancelled: Cancel returns false.
 func (t *taskBase) Cancel(cause error) bool {
+	l := t.node.loop
+	if l == nil {
+		return false
+	}
+	l.mustOwn("Task.Cancel")
 	if t.state == done {
 		return false
 	}
-	t.node.cancel(t.node.loop, cause)
+	t.node.cancel(l, cause)
 	return true
 }
 
@@ -374,10 +392,15 @@ func (t *Task[T]) Result() (T, error) {
 // Cancellation: if ctx is cancelled while waiting, Await returns a
 // *CancelledError and the task goes on running: unlike asyncio, awaiting a
 // task does not make it share the awaiter's cancellation (so asyncio.shield
-// is not needed to protect it). A task awaiting itself gets ErrAwaitSelf.
+// is not needed to protect it). A task awaiting itself gets ErrAwaitSelf, a
+// task of another loop ErrWrongLoop, and a zero Task ErrInvalidState.
 func (t *Task[T]) Await(ctx context.Context) (T, error) {
 	var zero T
-	if t.node.loop.closed.Load() && t.state == done {
+	l := t.node.loop
+	if l == nil {
+		return zero, errZeroTask
+	}
+	if l.closed.Load() && t.state == done {
 		return t.Result() // a finished task of a closed loop keeps its result
 	}
 	// The caller is checked before the task is read: from a foreign
@@ -386,12 +409,12 @@ func (t *Task[T]) Await(ctx context.Context) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	if cur.node.loop != l {
+		return zero, ErrWrongLoop
+	}
 	if t.state != done {
 		if cur == &t.taskBase {
 			return zero, ErrAwaitSelf
-		}
-		if err := ctx.Err(); err != nil {
-			return zero, cancelled(ctx)
 		}
 		t.waiters.add(cur)
 		if err := cur.park(ctx, &t.waiters); err != nil {
@@ -404,7 +427,12 @@ func (t *Task[T]) Await(ctx context.Context) (T, error) {
 // AddDoneCallback arranges for fn to be called when the task finishes, on the
 // loop's thread, in the order the callbacks were added; if it has finished,
 // fn is called at once. fn must not block.
+//
+// A zero Task never finishes: AddDoneCallback panics on one.
 func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) {
+	if t.node.loop == nil {
+		panic(errZeroTask.Error())
+	}
 	if t.state == done {
 		fn(t)
 		return

@@ -54,7 +54,7 @@ const (
 type wakeup struct {
 	t      *taskBase
 	active bool
-	parked bool // the task is parked on this wake-up right now
+	id     uint32 // the park of t that waits on this wake-up
 	timer  timer
 }
 
@@ -62,8 +62,8 @@ type wakeup struct {
 // may be parked in another await meanwhile (the body of an AsCompleted loop
 // awaits other things), and that await must not be woken.
 func (s *wakeup) notify() {
-	if s.active && s.parked {
-		s.t.wake()
+	if s.active {
+		s.t.wakeFor(s.id)
 	}
 }
 
@@ -105,10 +105,8 @@ func Wait[C Completion](ctx context.Context, items []C, mode WaitMode, timeout t
 		return n == len(items)
 	}
 	if !met() {
-		if ctx.Err() != nil {
-			err = cancelled(ctx)
-		} else {
-			s := &wakeup{t: t, active: true}
+		s := &wakeup{t: t, active: true}
+		if ctx.Err() == nil { // a cancelled wait registers nothing
 			for _, it := range items {
 				it.onDone(func() {
 					if met() {
@@ -119,9 +117,9 @@ func Wait[C Completion](ctx context.Context, items []C, mode WaitMode, timeout t
 			if timeout > 0 {
 				s.arm(t.node.loop, timeout)
 			}
-			err = t.park(ctx, s)
-			s.stop(t.node.loop)
 		}
+		err = t.park(ctx, s)
+		s.stop(t.node.loop)
 	}
 	for _, it := range items {
 		if it.Done() {
@@ -157,10 +155,6 @@ func AsCompleted[C Completion](ctx context.Context, items ...C) iter.Seq2[C, err
 		}
 		for left := len(items); left > 0; left-- {
 			for ready.len() == 0 {
-				if ctx.Err() != nil {
-					yield(zero, cancelled(ctx))
-					return
-				}
 				if err := t.park(ctx, s); err != nil {
 					yield(zero, err)
 					return
