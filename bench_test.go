@@ -121,6 +121,51 @@ func BenchmarkFuturePingPong(b *testing.B) {
 	})
 }
 
+// BenchmarkParkingLotPingPong is one hop of a token between two tasks
+// through two parking lots, the same work as BenchmarkFuturePingPong with
+// the primitive that locks and queues are built on: each side unparks the
+// other and parks in its own lot.
+func BenchmarkParkingLotPingPong(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		var toA, toB aio.ParkingLot
+		token, stop := 0, false
+		partner, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			for {
+				if err := toB.Park(ctx); err != nil || stop {
+					return 0, err
+				}
+				token++
+				toA.Unpark(1)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if err := aio.Sleep(ctx, 0); err != nil { // the partner parks
+			return err
+		}
+		i := 0
+		for b.Loop() {
+			// As in BenchmarkFuturePingPong: the token goes to B on even
+			// iterations, B's answer comes back on odd ones.
+			if i%2 == 0 {
+				token = i
+				toB.Unpark(1)
+			} else if err := toA.Park(ctx); err != nil {
+				return err
+			}
+			i++
+		}
+		if i%2 == 1 {
+			toA.Park(ctx)
+		}
+		stop = true
+		toB.Unpark(1)
+		_, err = partner.Await(ctx)
+		return err
+	})
+}
+
 // BenchmarkChanPingPongBaseline is one hop of a token between two
 // goroutines through unbuffered channels.
 func BenchmarkChanPingPongBaseline(b *testing.B) {
