@@ -63,6 +63,10 @@
 //	except* ValueError as eg             errors.As(err, &groupErr)
 //	loop.call_soon / call_later / at     aio.CallSoon / CallLater / CallAt
 //	loop.time()                          aio.Now(ctx)
+//	with trio.CancelScope() as cs        aio.CancelScope(ctx, func(ctx, cs) error {...})
+//	cs.cancel()                          cs.Cancel(cause)
+//	cs.cancel_called / cancelled_caught  cs.CancelCalled() / cs.CancelledCaught()
+//	trio.lowlevel.ParkingLot             aio.ParkingLot
 //
 // # Cancellation
 //
@@ -83,9 +87,16 @@
 // A wake-up and a cancellation that arrive in the same step deliver the
 // wake-up: a result is never lost, and the next await sees the cancellation.
 //
-// Timeouts are cancel scopes: only the scope whose own deadline fired
-// reports ErrTimeout; an outer scope, or an outside cancellation, is never
-// mistaken for it.
+// Timeouts are cancel scopes (Scope): only the scope that catches the
+// cancellation reports ErrTimeout; an outer scope, or an outside
+// cancellation, is never mistaken for it. When nested scopes are cancelled
+// in the same step, the outermost of them catches. A scope tells whether
+// it was cancelled on its own account (CancelCalled: its deadline passed,
+// or Scope.Cancel) and whether it absorbed the cancellation
+// (CancelledCaught). A duration of zero or less is a deadline that has
+// passed, for every call that takes one: Sleep gives way for a step, a
+// scope is cancelled before its function runs, WaitFor cancels what it
+// awaits unless it is done, CallLater runs at the next step.
 //
 // # Structured concurrency
 //
@@ -107,8 +118,31 @@
 // outside input prints the same thing every time. WithSeed shuffles the ready
 // order reproducibly, to look for schedule-dependent bugs.
 //
+// A panic in a task group's block cancels the group's tasks and waits for
+// them before it goes on; the errors they returned meanwhile are reported
+// by Run.
+//
+// # Building on the kernel
+//
+// ParkingLot (trio's) is the one parking primitive that the kernel
+// exports, beside Future: a task parks in a lot until another unparks it,
+// in arrival order, and a cancelled waiter leaves the lot without using up
+// a wake. Locks, events, conditions, semaphores, queues and channels are
+// written on those two alone; a test enforces that the library files of
+// this package use no unexported kernel name.
+//
 // # Threads
 //
-// Everything of a loop (its tasks, futures, groups, scopes) belongs to the
-// loop's thread: use it from the loop's tasks and callbacks only.
+// Everything of a loop (its tasks, futures, parking lots, groups, scopes)
+// belongs to the loop's thread: use it from the loop's tasks and callbacks
+// only; other goroutines reach a loop through CallSoonThreadsafe and
+// RunCoroutineThreadsafe. A future or a parking lot belongs to the loop of
+// the first task that waits on it, and a task of another loop that awaits
+// it gets ErrWrongLoop. The methods that take no context (Task.Cancel,
+// Future.SetResult, SetError and Cancel, Scope.Reschedule and Cancel,
+// TaskGroup.Go and Cancel, ParkingLot.Unpark and Repark, Handle.Cancel)
+// check the calling goroutine in every mode: from another goroutine they
+// change nothing, and return ErrWrongTask or, where they return no error,
+// panic with a message naming the call. Debug mode also logs such a misuse
+// with where it was called from.
 package aio

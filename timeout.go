@@ -269,7 +269,14 @@ func (s *Scope) exit(err error) error {
 // ignored the cancellation, or the result arrived in the same step as the
 // deadline), that result is returned and nothing is lost. The same holds
 // when ctx is cancelled during the wait: a is cancelled and waited for, and
-// WaitFor returns the cancellation.
+// WaitFor returns the cancellation. So whatever WaitFor returns, a has
+// finished, unless a has no Cancel method or the call itself was refused
+// (ErrNoTask, ErrWrongTask, ErrLoopClosed), when a is not touched.
+//
+// A d of zero or less follows asyncio: a that is done already gives its
+// result; otherwise a is cancelled before it runs (a task created just
+// before never runs its function), waited for, and WaitFor returns
+// ErrTimeout.
 func WaitFor[T any](ctx context.Context, d time.Duration, a Awaitable[T]) (T, error) {
 	var v, zero T
 	if a == nil {
