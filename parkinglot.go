@@ -121,6 +121,16 @@ func (p *ParkingLot) Repark(to *ParkingLot, n int) int {
 // ReparkAll moves every task of the lot to the lot to; see Repark.
 func (p *ParkingLot) ReparkAll(to *ParkingLot) int { return p.Repark(to, p.n) }
 
+// First returns the task that has waited longest in the lot (the one
+// Unpark(1) would wake), or nil if none waits: what a lock that hands its
+// ownership to its next holder records as the owner before it unparks it.
+func (p *ParkingLot) First() AnyTask {
+	if t := p.q.head; t != nil {
+		return t.body
+	}
+	return nil
+}
+
 // Len returns the number of tasks parked in the lot.
 func (p *ParkingLot) Len() int { return p.n }
 

@@ -49,6 +49,9 @@ func TestParkingLotUnparksInArrivalOrder(t *testing.T) {
 		if lot.Len() != 5 || lot.Stats().Waiters != 5 {
 			t.Errorf("Len=%d Stats=%+v, want 5 waiters", lot.Len(), lot.Stats())
 		}
+		if first := lot.First(); first == nil || first.Name() != "0" {
+			t.Errorf("First = %v, want task 0", first)
+		}
 		if n := lot.Unpark(2); n != 2 {
 			t.Errorf("Unpark(2) = %d", n)
 		}
@@ -73,8 +76,8 @@ func TestParkingLotUnparksInArrivalOrder(t *testing.T) {
 		if !slices.Equal(woke, []int{0, 1, 2, 3, 4}) {
 			t.Errorf("woke %v, want [0 1 2 3 4]", woke)
 		}
-		if lot.Len() != 0 {
-			t.Errorf("Len = %d after waking all", lot.Len())
+		if lot.Len() != 0 || lot.First() != nil {
+			t.Errorf("Len = %d, First = %v after waking all", lot.Len(), lot.First())
 		}
 		return nil
 	})
