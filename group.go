@@ -42,9 +42,6 @@ type TaskGroup struct {
 	failed bool
 	ended  bool
 	byUser bool // Cancel was called
-	// panicked: the block panicked, and the group cancelled its tasks
-	// with a *PanicError as the cause, which is not one of its errors.
-	panicked bool
 }
 
 // WithTaskGroup runs fn with a new task group and waits for all the group's
@@ -83,7 +80,6 @@ func (tg *TaskGroup) unwind() {
 	if r == coro.Killed {
 		panic(r) // the loop unwinds a task it cannot finish: no waiting
 	}
-	tg.panicked = true
 	if r == nil {
 		// runtime.Goexit in the block: the same unwinding, and the
 		// goroutine's exit goes on when this returns.
