@@ -49,6 +49,16 @@
 // an end is reported as *RaisedStopIteration ("generator raised
 // StopIteration").
 //
+// Close raises ErrGeneratorExit at the body's Yield. A body that then
+// returns nil, ErrGeneratorExit, or an error that wraps nothing but exits
+// (fmt.Errorf("closing: %w", err)) has closed cleanly, and Close returns
+// nil. An error that wraps the failure of its cleanup beside the exit
+// (fmt.Errorf("%w (while closing: %w)", errCleanup, err), or errors.Join) is
+// that failure, and Close returns it, as Python's close() propagates an
+// exception raised while handling GeneratorExit. The same rule decides what
+// a closed delegate hands to the body that delegates to it, and what
+// finalization reports.
+//
 // # Python to Go
 //
 //	Python                            Go

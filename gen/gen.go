@@ -201,11 +201,17 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 }
 
 // Close asks the generator to finish: the body's Yield returns
-// ErrGeneratorExit, and a body that then returns (with any result, nil,
-// ErrGeneratorExit or a wrapped ErrGeneratorExit) makes Close return nil. If
-// the body returns another error, Close returns it. If the body yields again,
-// Close returns ErrIgnoredExit and the generator stays suspended at that
-// yield, so a second Close asks again. Closing an unstarted generator
+// ErrGeneratorExit, and a body that then returns with any result and a nil
+// error or the exit alone makes Close return nil. The exit alone is
+// ErrGeneratorExit, an error whose Is method reports it, or wrappers of
+// those and nothing else: every error at the end of the error's tree
+// (followed through Unwrap) is an exit. Any other error, an error that wraps
+// a cleanup's failure beside the exit included (fmt.Errorf("%w (while
+// closing: %w)", errCleanup, exit)), is a failure while handling the exit,
+// and Close returns it, as Python's close() propagates an exception raised
+// while handling GeneratorExit. If the body yields again, Close returns
+// ErrIgnoredExit and the generator stays suspended at that yield, so a
+// second Close asks again. Closing an unstarted generator
 // finishes it without running the body; closing a finished one does nothing.
 // A delegating generator closes its delegate first. A panic in the body comes
 // out of Close with the same value.
@@ -406,7 +412,7 @@ func (s *state[Y, S, R]) close() (error, any) {
 		return nil, p
 	case err == nil:
 		return ErrIgnoredExit, nil
-	case err == error(&s.stop) || errors.Is(err, ErrGeneratorExit):
+	case err == error(&s.stop) || isExit(err):
 		return nil, nil
 	}
 	return err, nil
