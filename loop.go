@@ -347,12 +347,7 @@ func (l *Loop) shutdown() error {
 		return nil
 	}
 	for _, t := range l.liveTasks() {
-		if t.co != nil {
-			if p := t.co.Kill(); p != nil && t.err == nil {
-				t.err = &PanicError{Value: p, Task: t.Name()}
-			}
-			t.co = nil
-		}
+		t.kill()
 		if t.err == nil {
 			t.err = err
 		}

@@ -270,11 +270,32 @@ func (t *taskBase) run(l *Loop) {
 	}
 	if ended {
 		if p := t.co.End(); p != nil {
-			panic(p) // the task's Run recovers everything; this is a bug
+			if p != coro.Goexit {
+				panic(p) // the task's Run recovers everything; this is a bug
+			}
+			// runtime.Goexit in the function: the task ends, its
+			// coroutine's goroutine with it, and the loop goes on.
+			t.err = ErrGoexit
 		}
 		t.co = nil
 		l.finish(t)
 	}
+}
+
+// kill unwinds a task that can never finish (see Loop.shutdown): its
+// deferred calls run, and what they panic with becomes its error.
+func (t *taskBase) kill() {
+	if t.co == nil {
+		return
+	}
+	switch p := t.co.Kill(); {
+	case p == nil || t.err != nil:
+	case p == coro.Goexit:
+		t.err = ErrGoexit
+	default:
+		t.err = &PanicError{Value: p, Task: t.Name()}
+	}
+	t.co = nil
 }
 
 // finish records the end of t: wakes its waiters, runs its callbacks and

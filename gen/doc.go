@@ -112,6 +112,15 @@
 // Inside a delegation chain the panic unwinds every delegating body on its
 // way out, running their deferred calls, as it would a stack of calls.
 //
+// runtime.Goexit in a body (testing's FailNow, say) behaves as it does in
+// the body of an iter.Pull: the body's deferred calls run, the goroutine
+// that resumed it exits too, and the generator is finished. Done then
+// reports true, every later resume reports the end (ErrStopIteration),
+// Close returns nil and Result returns ErrGoexit. Inside a delegation chain
+// every delegating body exits in turn, innermost first, as a stack of calls
+// would. A generator finalized on a runtime cleanup goroutine reports the
+// Goexit instead of passing it on.
+//
 // Resuming a generator that is executing (from its own body, or through a
 // delegation cycle) returns ErrRunning and never deadlocks. Sending a
 // non-zero value to a just-started generator returns ErrNonZeroStart and

@@ -74,6 +74,10 @@ var ErrNotDone = errors.New("gen: generator has not finished")
 // panic itself came out of the resume that ran it).
 var ErrPanicked = errors.New("gen: the generator's body panicked")
 
+// ErrGoexit is Result's error for a generator whose body called
+// runtime.Goexit (the goroutine that resumed it exited with it).
+var ErrGoexit = errors.New("gen: the generator's body called runtime.Goexit")
+
 // ErrNilThrow is Throw's error when given a nil error; the generator is left
 // as it was.
 var ErrNilThrow = errors.New("gen: Throw of a nil error")

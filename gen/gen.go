@@ -242,12 +242,12 @@ func (g *Generator[Y, S, R]) Result() (R, error) {
 // Done reports whether the generator has finished.
 func (g *Generator[Y, S, R]) Done() bool { return g.s.y.status == done }
 
-// after re-raises a body's panic in the caller, and arms the finalizer the
-// first time the generator is left suspended: only then does it hold a
-// goroutine that must not outlive it.
+// after re-raises a body's panic (or Goexit) in the caller, and arms the
+// finalizer the first time the generator is left suspended: only then does
+// it hold a goroutine that must not outlive it.
 func (g *Generator[Y, S, R]) after(p any) {
 	if p != nil {
-		panic(p)
+		raise(p)
 	}
 	if s := g.s; !s.y.armed && s.y.status == suspended {
 		g.arm()
@@ -354,6 +354,9 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 	s.y.out, s.y.in = zy, zs
 	if p != nil {
 		s.y.err = ErrPanicked
+		if p == coro.Goexit {
+			s.y.err = ErrGoexit
+		}
 		return zy, nil, p
 	}
 	if s.y.err == nil {
@@ -363,6 +366,16 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		s.y.err = &RaisedStopIteration{Err: s.y.err}
 	}
 	return zy, s.y.err, nil
+}
+
+// raise passes on to the caller what a body's end left, as iter.Pull's next
+// does: its panic, with the same value, or its runtime.Goexit, which ends the
+// caller's goroutine too.
+func raise(p any) {
+	if p == coro.Goexit {
+		runtime.Goexit()
+	}
+	panic(p)
 }
 
 // throwExit throws err, a GeneratorExit, into the body. If the body yields

@@ -115,7 +115,7 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 	err := y.err
 	y.err = nil
 	if p, ok := err.(*delegatePanic); ok {
-		panic(p.value)
+		raise(p.value) // a Goexit exits this body too
 	}
 	return err
 }

@@ -26,8 +26,11 @@
 //   - A panic in the body is recovered on the Coro's stack and handed to the
 //     resumer as End's result, so the caller can tidy its own state before it
 //     panics again with the same value.
-//   - runtime.Goexit in a body ends the resuming goroutine too, as with
-//     iter.Pull; that Coro is not reused.
+//   - runtime.Goexit in a body ends the body as a panic would, with the
+//     panic value Goexit: its deferred calls run, Resume reports the end,
+//     and End returns Goexit. The resumer decides what the Goexit does to
+//     it: gen passes it on to its caller, as iter.Pull's next does; the
+//     kernel fails the task. The Coro is not reused.
 package coro
 
 import (
@@ -127,8 +130,12 @@ func (c *Coro) serve() (again bool) {
 		}
 		p := recover()
 		if p == nil {
-			// runtime.Goexit: iter.Pull passes it on to the resumer.
-			c.pool = nil
+			// runtime.Goexit. Left to itself, iter.Pull would pass it
+			// on to the resumer, which may be a loop that must go on.
+			// So the Goexit waits here, halfway, while the resumer sees
+			// an end like a panic's; End lets it finish (stopAside).
+			c.Finished, c.body = true, &panicked{Goexit}
+			c.Switch(struct{}{})
 			again = false
 			return
 		}
@@ -164,17 +171,37 @@ func (c *Coro) Resume() (ended bool) {
 func (c *Coro) G() uintptr { return c.g }
 
 // End, called once after Resume reported an end, returns what the body
-// panicked with (nil if it returned) and hands the Coro back to its pool.
+// panicked with (nil if it returned, Goexit if it called runtime.Goexit) and
+// hands the Coro back to its pool. After a Goexit it ends the Coro's
+// goroutine instead, and the caller's goroutine goes on.
 func (c *Coro) End() (panicValue any) {
 	var p any
 	if pb, ok := c.body.(*panicked); ok {
 		p = pb.value
 	}
 	c.Finished, c.body = false, nil
-	if c.pool != nil {
+	switch {
+	case c.pool == nil: // killed: the goroutine has ended
+	case p == Goexit:
+		c.pool = nil
+		c.stopAside()
+	default:
 		c.pool.put(c)
 	}
 	return p
+}
+
+// stopAside stops the Coro from a goroutine of its own and waits for it.
+// When the body has called runtime.Goexit, the goroutine that lets it finish
+// is made to exit too (iter.Pull's stop passes the Goexit on): that must not
+// be the caller.
+func (c *Coro) stopAside() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.stop()
+	}()
+	<-done
 }
 
 // Suspend hands control back to the resumer and returns at the next Resume.
@@ -196,15 +223,24 @@ func Ended(sw func(struct{}) bool) *Coro { return &Coro{Switch: sw, Finished: tr
 // A body may recover it for its cleanup, but must let the body end.
 var Killed any = killed{}
 
+// goexit is the panic value End returns for a body that called
+// runtime.Goexit.
+type goexit struct{}
+
+// Goexit is what End and Kill return for a body that called runtime.Goexit:
+// not a value the body panicked with, but the sign that it exited.
+var Goexit any = goexit{}
+
 // Kill unwinds a suspended body (one that has run up to a Suspend): the
 // Suspend it waits in panics, its deferred calls run, and a body that
 // recovers and suspends again is unwound again. It returns what a panic other
 // than the unwinding itself left, as End does; a body that returns during the
-// unwinding ends normally. Killing is rare (a generator that ignores its
-// finalization), so it ends the Coro's goroutine rather than keep a flag that
-// every Suspend would have to test.
+// unwinding ends normally, and one that calls runtime.Goexit meanwhile ends
+// with Goexit, without ending the caller's goroutine. Killing is rare (a
+// generator that ignores its finalization), so it ends the Coro's goroutine
+// rather than keep a flag that every Suspend would have to test.
 func (c *Coro) Kill() (panicValue any) {
 	c.pool = nil // the goroutine ends with the body
-	c.stop()
+	c.stopAside()
 	return c.End()
 }

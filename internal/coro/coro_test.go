@@ -3,8 +3,8 @@ package coro_test
 import (
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/aio-go/aio/internal/coro"
 	"github.com/aio-go/aio/internal/leakcheck"
@@ -187,24 +187,54 @@ func TestZeroSizePoolKeepsNothing(t *testing.T) {
 	}
 }
 
-func TestGoexitInBodyEndsTheResumingGoroutineAndTheCoro(t *testing.T) {
+func TestGoexitInBodyEndsTheBodyNotTheResumer(t *testing.T) {
+	for _, local := range []bool{false, true} {
+		p := coro.NewPool(4)
+		if local {
+			p = coro.NewLocalPool(4)
+		}
+		base := runtime.NumGoroutine()
+		deferred := false
+		c := p.Get(fn(func(c *coro.Coro) {
+			defer func() { deferred = true }()
+			c.Suspend()
+			runtime.Goexit()
+		}))
+		c.Resume()
+		if ended := c.Resume(); !ended {
+			t.Fatalf("local %v: Resume did not report the end of a body that called Goexit", local)
+		}
+		if !deferred {
+			t.Errorf("local %v: the body's deferred call did not run", local)
+		}
+		if got := c.End(); got != coro.Goexit {
+			t.Errorf("local %v: End = %v, want Goexit", local, got)
+		}
+		if p.Idle() != 0 {
+			t.Errorf("local %v: the Coro of a body that called Goexit went back to the pool", local)
+		}
+		// The goroutine that let the Goexit finish is still ending
+		// when End returns.
+		for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > base && time.Now().Before(deadline); {
+			runtime.Gosched()
+		}
+		if n := runtime.NumGoroutine(); n > base {
+			t.Errorf("local %v: %d goroutines after End, %d before the body: its goroutine is left", local, n, base)
+		}
+		p.Drain()
+	}
+}
+
+func TestGoexitWhileKilledEndsTheBodyNotTheKiller(t *testing.T) {
 	p := coro.NewPool(4)
 	defer p.Drain()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	returned := false
-	go func() {
-		defer wg.Done()
-		c := p.Get(fn(func(*coro.Coro) { runtime.Goexit() }))
-		c.Resume()
-		returned = true
-	}()
-	wg.Wait()
-	if returned {
-		t.Fatal("Resume returned after the body called Goexit")
-	}
-	if p.Idle() != 0 {
-		t.Fatal("the Coro of a body that called Goexit went back to the pool")
+	c := p.Get(fn(func(c *coro.Coro) {
+		defer runtime.Goexit()
+		c.Suspend()
+	}))
+	c.Resume()
+	if got := c.Kill(); got != coro.Goexit {
+		t.Fatalf("Kill = %v, want Goexit", got)
 	}
 }
 
