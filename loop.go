@@ -5,9 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
-	"reflect"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -165,7 +163,9 @@ func newLoop(cfg *config) *Loop {
 // error, each as a *TaskError, with the panics of callbacks and the
 // executor's shutdown error.
 //
-// Run called from inside a task returns ErrNested without running main; a
+// Run called from the loop's thread (a task, a callback, or a generator
+// body one of them resumes) returns ErrNested without running main; a
+// goroutine that a task starts may run a loop of its own. A
 // nil main returns an error. A panic in main becomes a *PanicError.
 func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, error) {
 	var zero T
@@ -181,6 +181,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	}
 	l := newLoop(cfg)
 	l.g = goid.G()
+	defer l.register()()
 	parent := context.Context(&l.root.ctx)
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
@@ -480,44 +481,4 @@ func (b *inbox) close() {
 	b.closed = true
 	b.mu.Unlock()
 	b.drain()
-}
-
-// goTaskName and loopName are functions at the bottom of a task's stack and
-// of every callback's, which insideTask looks for, with a Task[T]'s Run
-// (whose name depends on T: isTaskRun).
-var (
-	goTaskName = runtime.FuncForPC(reflect.ValueOf((*goTask).Run).Pointer()).Name()
-	loopName   = runtime.FuncForPC(reflect.ValueOf((*Loop).runUntil).Pointer()).Name()
-)
-
-// isTaskRun reports whether fn, a function's name, is the Run method of a
-// Task[T]: "github.com/aio-go/aio.(*Task[go.shape.int]).Run".
-func isTaskRun(fn string) bool {
-	rest, ok := strings.CutPrefix(fn, taskRunPrefix)
-	return ok && strings.HasSuffix(rest, "]).Run")
-}
-
-var taskRunPrefix = strings.TrimSuffix(goTaskName, "goTask).Run") + "Task["
-
-// insideTask reports whether the caller runs inside a task or a callback of
-// some loop, by looking for the task runner or the loop on its stack. Run calls it once; it costs a
-// stack walk, not a goroutine-local lookup, which Go does not have.
-func insideTask() bool {
-	pcs := make([]uintptr, 64)
-	for skip := 2; ; skip += len(pcs) {
-		n := runtime.Callers(skip, pcs)
-		frames := runtime.CallersFrames(pcs[:n])
-		for {
-			f, more := frames.Next()
-			if f.Function == goTaskName || f.Function == loopName || isTaskRun(f.Function) {
-				return true
-			}
-			if !more {
-				break
-			}
-		}
-		if n < len(pcs) {
-			return false
-		}
-	}
 }

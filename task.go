@@ -161,8 +161,6 @@ type goTask struct {
 // with the recovery deferred here: every frame under a task's function is
 // stack its goroutine must hold, and the frames the runtime walks for every
 // parked task at each collection.
-//
-//go:noinline
 func (t *goTask) Run(*coro.Coro) {
 	defer recoverTask(&t.taskBase)
 	t.enter()
@@ -202,11 +200,7 @@ func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *task
 	l.schedule(b)
 }
 
-// Run is the task's body on its coroutine (see goTask.Run). The Run methods
-// of the task types are also the frames by which Run recognises that it is
-// called from inside a task (insideTask), so they must not be inlined.
-//
-//go:noinline
+// Run is the task's body on its coroutine (see goTask.Run).
 func (t *Task[T]) Run(*coro.Coro) {
 	defer recoverTask(&t.taskBase)
 	t.enter()
@@ -269,13 +263,16 @@ func (t *taskBase) run(l *Loop) {
 		l.stepTook(t, began, time.Since(start))
 	}
 	if ended {
-		if p := t.co.End(); p != nil {
+		if p := t.co.End(l.pool); p != nil {
 			if p != coro.Goexit {
 				panic(p) // the task's Run recovers everything; this is a bug
 			}
 			// runtime.Goexit in the function: the task ends, its
-			// coroutine's goroutine with it, and the loop goes on.
+			// coroutine's goroutine with it, and the loop goes on,
+			// naming its own goroutine in place of the ended one
+			// (see nested.go).
 			t.err = ErrGoexit
+			l.curG.Store(l.g)
 		}
 		t.co = nil
 		l.finish(t)
@@ -283,12 +280,17 @@ func (t *taskBase) run(l *Loop) {
 }
 
 // kill unwinds a task that can never finish (see Loop.shutdown): its
-// deferred calls run, and what they panic with becomes its error.
+// deferred calls run, as a step of the loop (a Run there is nested), and
+// what they panic with becomes its error.
 func (t *taskBase) kill() {
 	if t.co == nil {
 		return
 	}
-	switch p := t.co.Kill(); {
+	l := t.node.loop
+	l.curG.Store(t.co.G())
+	p := t.co.Kill()
+	l.curG.Store(l.g) // the task's goroutine has ended (see nested.go)
+	switch {
 	case p == nil || t.err != nil:
 	case p == coro.Goexit:
 		t.err = ErrGoexit
