@@ -25,7 +25,7 @@ const (
 type taskBase struct {
 	node node // the task's cancellation node; its ctx is the task's context
 	co   *coro.Coro
-	body taskBody  // the *Task[T] that embeds this
+	body taskBody  // the runner of the *Task[T] or *goTask that embeds this
 	info *taskInfo // its name and done-callbacks: most tasks share a default
 
 	// The small fields sit together: a task's size decides its allocation
@@ -55,10 +55,11 @@ type taskInfo struct {
 	own       bool // belongs to one task, so callbacks may be added to it
 }
 
-// taskBody is the typed side of a task.
+// taskBody is the typed side of a task: its coroutine's body (taskRunner,
+// goRunner), and the task it runs.
 type taskBody interface {
 	coro.Body
-	AnyTask
+	task() AnyTask
 }
 
 // Task is a coroutine function running on the loop, asyncio's Task: it runs
@@ -157,25 +158,46 @@ type goTask struct {
 	fn func(context.Context) error
 }
 
+// taskRunner and goRunner are the tasks seen as their coroutine's body.
+// coro.Body needs a Run(*coro.Coro) method, which is the kernel's plumbing:
+// on these types it is no part of Task's API. A *Task[T] converts to one for
+// nothing, and Run is the same single frame under the task's function.
+type (
+	taskRunner[T any] Task[T]
+	goRunner          goTask
+)
+
 // Run is the task's body on its coroutine. It calls the function itself,
 // with the recovery deferred here: every frame under a task's function is
 // stack its goroutine must hold, and the frames the runtime walks for every
 // parked task at each collection.
-func (t *goTask) Run(*coro.Coro) {
+func (r *taskRunner[T]) Run(*coro.Coro) {
+	t := (*Task[T])(r)
+	defer recoverTask(&t.taskBase)
+	t.enter()
+	t.result, t.err = t.fn(&t.node.ctx)
+}
+
+// Run is taskRunner's, for a task of Go.
+func (r *goRunner) Run(*coro.Coro) {
+	t := (*goTask)(r)
 	defer recoverTask(&t.taskBase)
 	t.enter()
 	t.err = t.fn(&t.node.ctx)
 }
 
+func (r *taskRunner[T]) task() AnyTask { return (*Task[T])(r) }
+func (r *goRunner) task() AnyTask      { return (*goTask)(r) }
+
 func newGoTask(l *Loop, ctx context.Context, fn func(context.Context) error) *goTask {
 	t := &goTask{fn: fn}
-	t.start(l, ctx, t, infoTask)
+	t.start(l, ctx, (*goRunner)(t), infoTask)
 	return t
 }
 
 func newTask[T any](l *Loop, ctx context.Context, info *taskInfo, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
-	t.start(l, ctx, t, info)
+	t.start(l, ctx, (*taskRunner[T])(t), info)
 	return t
 }
 
@@ -198,13 +220,6 @@ func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *task
 	}
 	b.queued = true
 	l.schedule(b)
-}
-
-// Run is the task's body on its coroutine (see goTask.Run).
-func (t *Task[T]) Run(*coro.Coro) {
-	defer recoverTask(&t.taskBase)
-	t.enter()
-	t.result, t.err = t.fn(&t.node.ctx)
 }
 
 // enter begins a task's first step: a new coroutine's goroutine is not
@@ -451,7 +466,7 @@ func CurrentTask(ctx context.Context) AnyTask {
 	if err != nil {
 		return nil
 	}
-	return t.body
+	return t.body.task()
 }
 
 // current returns the task of ctx if it is the one running now.
