@@ -71,8 +71,14 @@ type runnable interface {
 	run(l *Loop)
 }
 
-// Option configures Run.
-type Option func(*config)
+// Option configures Run. The zero Option changes nothing.
+type Option struct{ set func(*config) }
+
+func (o Option) applyTo(c *config) {
+	if o.set != nil {
+		o.set(c)
+	}
+}
 
 type config struct {
 	virtual      bool
@@ -99,18 +105,18 @@ type config struct {
 // task started on its own and that will call CallSoonThreadsafe later: on
 // the virtual clock, time jumps past them, and a task waiting only for them
 // gets ErrDeadlock. Run such work with ToThread, or use the real clock.
-func WithVirtualClock() Option { return func(c *config) { c.virtual = true } }
+func WithVirtualClock() Option { return Option{func(c *config) { c.virtual = true }} }
 
 // WithSeed shuffles the order in which ready tasks run, reproducibly: the
 // same seed replays the same schedule. Use it to fuzz a program's schedule;
 // without it the ready queue is FIFO.
-func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+func WithSeed(seed uint64) Option { return Option{func(c *config) { c.seed = &seed }} }
 
 // WithContext makes ctx the parent of the main task's context: its values are
 // visible to every task, and its cancellation cancels the main task (and so
 // everything the main task's context reaches), as a signal or an HTTP
 // request's end would.
-func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
+func WithContext(ctx context.Context) Option { return Option{func(c *config) { c.ctx = ctx }} }
 
 func newLoop(cfg *config) *Loop {
 	if cfg.slowStep <= 0 {
@@ -177,7 +183,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	}
 	cfg := &config{}
 	for _, o := range opts {
-		o(cfg)
+		o.applyTo(cfg)
 	}
 	l := newLoop(cfg)
 	l.g = goid.G()

@@ -83,13 +83,20 @@ type AnyTask interface {
 	base() *taskBase
 }
 
-// TaskOption configures CreateTask.
-type TaskOption func(*taskBase)
+// TaskOption configures CreateTask, Go, Spawn and the TaskGroup's Go and
+// Start. The zero TaskOption changes nothing.
+type TaskOption struct{ set func(*taskBase) }
+
+func (o TaskOption) applyTo(t *taskBase) {
+	if o.set != nil {
+		o.set(t)
+	}
+}
 
 // WithName names the task; names appear in errors and debug reports. The
 // default is "task".
 func WithName(name string) TaskOption {
-	return func(t *taskBase) { t.info = &taskInfo{name: name, own: true} }
+	return TaskOption{func(t *taskBase) { t.info = &taskInfo{name: name, own: true} }}
 }
 
 // Default task infos, shared by the tasks that have no name or callbacks of
@@ -125,7 +132,7 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 	}
 	t := newTask(l, ctx, infoTask, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	return t, nil
 }
@@ -145,7 +152,7 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 	}
 	t := newGoTask(l, ctx, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	return nil
 }
