@@ -23,15 +23,15 @@ const DefaultSlowStep = 100 * time.Millisecond
 
 // WithDebug turns on debug mode, as PYTHONASYNCIODEBUG=1 does for asyncio;
 // AIODEBUG=1 in the environment does the same for every Run.
-func WithDebug() Option { return func(c *config) { c.debug = true } }
+func WithDebug() Option { return Option{func(c *config) { c.debug = true }} }
 
 // WithSlowStep sets the debug mode's threshold for a slow step (100 ms by
 // default). It does not turn debug mode on.
-func WithSlowStep(d time.Duration) Option { return func(c *config) { c.slowStep = d } }
+func WithSlowStep(d time.Duration) Option { return Option{func(c *config) { c.slowStep = d }} }
 
 // WithLogger sets where debug mode's warnings go (slog.Default() if not
 // given).
-func WithLogger(log *slog.Logger) Option { return func(c *config) { c.logger = log } }
+func WithLogger(log *slog.Logger) Option { return Option{func(c *config) { c.logger = log }} }
 
 // debugInfo is what debug mode keeps about a task.
 type debugInfo struct {

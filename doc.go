@@ -106,7 +106,9 @@
 // while a task it started still runs. Tasks created with CreateTask or Go
 // belong to the loop: when main returns, Run cancels them, waits for them,
 // and reports the errors nobody retrieved. A panic in a task becomes a
-// *PanicError with the task's stack.
+// *PanicError with the task's stack, and runtime.Goexit in a task (as
+// testing's FailNow calls) ends that task with ErrGoexit, its deferred calls
+// having run, while the loop goes on.
 //
 // # Time
 //

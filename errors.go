@@ -43,6 +43,11 @@ var ErrLoopClosed = errors.New("aio: the event loop is closed")
 // ErrNested is Run's error when called from inside a running loop.
 var ErrNested = errors.New("aio: Run called from inside a running event loop")
 
+// ErrGoexit is the error of a task whose function called runtime.Goexit (as
+// testing's FailNow does): the task ends, its deferred calls having run, and
+// the loop goes on.
+var ErrGoexit = errors.New("aio: the task called runtime.Goexit")
+
 // ErrInvalidState is asyncio's InvalidStateError: a future set twice, the
 // result of a future or task read before it is done, a group used after it
 // finished.

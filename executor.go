@@ -322,9 +322,9 @@ const DefaultWorkers = 64
 const DefaultExecutorWait = 5 * time.Minute
 
 // WithWorkers sets the size of the loop's default executor.
-func WithWorkers(n int) Option { return func(c *config) { c.workers = n } }
+func WithWorkers(n int) Option { return Option{func(c *config) { c.workers = n }} }
 
 // WithExecutorWait bounds how long Run waits, at its end, for the default
 // executor's jobs that are still running; Run reports the ones that did not
 // finish.
-func WithExecutorWait(d time.Duration) Option { return func(c *config) { c.executorWait = d } }
+func WithExecutorWait(d time.Duration) Option { return Option{func(c *config) { c.executorWait = d }} }

@@ -176,7 +176,7 @@ func (tg *TaskGroup) Go(fn func(ctx context.Context) error, opts ...TaskOption) 
 	}
 	t := newGoTask(l, &tg.node.ctx, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	tg.join.add(&t.taskBase)
 	return nil
@@ -196,7 +196,7 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 	}
 	t := newTask(l, &tg.node.ctx, infoTask, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	tg.join.add(&t.taskBase)
 	return t, nil

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
-	"reflect"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,8 +76,14 @@ type runnable interface {
 	run(l *Loop)
 }
 
-// Option configures Run.
-type Option func(*config)
+// Option configures Run. The zero Option changes nothing.
+type Option struct{ set func(*config) }
+
+func (o Option) applyTo(c *config) {
+	if o.set != nil {
+		o.set(c)
+	}
+}
 
 type config struct {
 	virtual      bool
@@ -106,18 +110,18 @@ type config struct {
 // task started on its own and that will call CallSoonThreadsafe later: on
 // the virtual clock, time jumps past them, and a task waiting only for them
 // gets ErrDeadlock. Run such work with ToThread, or use the real clock.
-func WithVirtualClock() Option { return func(c *config) { c.virtual = true } }
+func WithVirtualClock() Option { return Option{func(c *config) { c.virtual = true }} }
 
 // WithSeed shuffles the order in which ready tasks run, reproducibly: the
 // same seed replays the same schedule. Use it to fuzz a program's schedule;
 // without it the ready queue is FIFO.
-func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+func WithSeed(seed uint64) Option { return Option{func(c *config) { c.seed = &seed }} }
 
 // WithContext makes ctx the parent of the main task's context: its values are
 // visible to every task, and its cancellation cancels the main task (and so
 // everything the main task's context reaches), as a signal or an HTTP
 // request's end would.
-func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
+func WithContext(ctx context.Context) Option { return Option{func(c *config) { c.ctx = ctx }} }
 
 func newLoop(cfg *config) *Loop {
 	if cfg.slowStep <= 0 {
@@ -170,7 +174,9 @@ func newLoop(cfg *config) *Loop {
 // error, each as a *TaskError, with the panics of callbacks and the
 // executor's shutdown error.
 //
-// Run called from inside a task returns ErrNested without running main; a
+// Run called from the loop's thread (a task, a callback, or a generator
+// body one of them resumes) returns ErrNested without running main; a
+// goroutine that a task starts may run a loop of its own. A
 // nil main returns an error. A panic in main becomes a *PanicError.
 func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, error) {
 	var zero T
@@ -182,10 +188,11 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	}
 	cfg := &config{}
 	for _, o := range opts {
-		o(cfg)
+		o.applyTo(cfg)
 	}
 	l := newLoop(cfg)
 	l.g = goid.G()
+	defer l.register()()
 	parent := context.Context(&l.root.ctx)
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
@@ -352,12 +359,7 @@ func (l *Loop) shutdown() error {
 		return nil
 	}
 	for _, t := range l.liveTasks() {
-		if t.co != nil {
-			if p := t.co.Kill(); p != nil && t.err == nil {
-				t.err = &PanicError{Value: p, Task: t.Name()}
-			}
-			t.co = nil
-		}
+		t.kill()
 		if t.err == nil {
 			t.err = err
 		}
@@ -490,44 +492,4 @@ func (b *inbox) close() {
 	b.closed = true
 	b.mu.Unlock()
 	b.drain()
-}
-
-// goTaskName and loopName are functions at the bottom of a task's stack and
-// of every callback's, which insideTask looks for, with a Task[T]'s Run
-// (whose name depends on T: isTaskRun).
-var (
-	goTaskName = runtime.FuncForPC(reflect.ValueOf((*goTask).Run).Pointer()).Name()
-	loopName   = runtime.FuncForPC(reflect.ValueOf((*Loop).runUntil).Pointer()).Name()
-)
-
-// isTaskRun reports whether fn, a function's name, is the Run method of a
-// Task[T]: "github.com/aio-go/aio.(*Task[go.shape.int]).Run".
-func isTaskRun(fn string) bool {
-	rest, ok := strings.CutPrefix(fn, taskRunPrefix)
-	return ok && strings.HasSuffix(rest, "]).Run")
-}
-
-var taskRunPrefix = strings.TrimSuffix(goTaskName, "goTask).Run") + "Task["
-
-// insideTask reports whether the caller runs inside a task or a callback of
-// some loop, by looking for the task runner or the loop on its stack. Run calls it once; it costs a
-// stack walk, not a goroutine-local lookup, which Go does not have.
-func insideTask() bool {
-	pcs := make([]uintptr, 64)
-	for skip := 2; ; skip += len(pcs) {
-		n := runtime.Callers(skip, pcs)
-		frames := runtime.CallersFrames(pcs[:n])
-		for {
-			f, more := frames.Next()
-			if f.Function == goTaskName || f.Function == loopName || isTaskRun(f.Function) {
-				return true
-			}
-			if !more {
-				break
-			}
-		}
-		if n < len(pcs) {
-			return false
-		}
-	}
 }

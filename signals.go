@@ -15,7 +15,7 @@ var ErrInterrupted = errors.New("aio: interrupted by a signal")
 // does with Ctrl-C: the first signal cancels the main task (its cause is
 // ErrInterrupted), so it can clean up and Run can shut down in order; a
 // second signal exits the process at once, with status 128+signal.
-func WithSignals() Option { return func(c *config) { c.signals = true } }
+func WithSignals() Option { return Option{func(c *config) { c.signals = true }} }
 
 // exit is os.Exit; tests replace it.
 var exit = os.Exit

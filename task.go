@@ -26,7 +26,7 @@ const (
 type taskBase struct {
 	node node // the task's cancellation node; its ctx is the task's context
 	co   *coro.Coro
-	body taskBody  // the *Task[T] that embeds this
+	body taskBody  // the runner of the *Task[T] or *goTask that embeds this
 	info *taskInfo // its name and done-callbacks: most tasks share a default
 
 	// The small fields sit together: a task's size decides its allocation
@@ -56,10 +56,11 @@ type taskInfo struct {
 	own       bool // belongs to one task, so callbacks may be added to it
 }
 
-// taskBody is the typed side of a task.
+// taskBody is the typed side of a task: its coroutine's body (taskRunner,
+// goRunner), and the task it runs.
 type taskBody interface {
 	coro.Body
-	AnyTask
+	task() AnyTask
 }
 
 // Task is a coroutine function running on the loop, asyncio's Task: it runs
@@ -83,13 +84,20 @@ type AnyTask interface {
 	base() *taskBase
 }
 
-// TaskOption configures CreateTask.
-type TaskOption func(*taskBase)
+// TaskOption configures CreateTask, Go, Spawn and the TaskGroup's Go and
+// Start. The zero TaskOption changes nothing.
+type TaskOption struct{ set func(*taskBase) }
+
+func (o TaskOption) applyTo(t *taskBase) {
+	if o.set != nil {
+		o.set(t)
+	}
+}
 
 // WithName names the task; names appear in errors and debug reports. The
 // default is "task".
 func WithName(name string) TaskOption {
-	return func(t *taskBase) { t.info = &taskInfo{name: name, own: true} }
+	return TaskOption{func(t *taskBase) { t.info = &taskInfo{name: name, own: true} }}
 }
 
 // Default task infos, shared by the tasks that have no name or callbacks of
@@ -125,7 +133,7 @@ func CreateTask[T any](ctx context.Context, fn func(context.Context) (T, error),
 	}
 	t := newTask(l, ctx, infoTask, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	return t, nil
 }
@@ -148,7 +156,7 @@ func Go(ctx context.Context, fn func(context.Context) error, opts ...TaskOption)
 	}
 	t := newGoTask(l, ctx, fn)
 	for _, o := range opts {
-		o(&t.taskBase)
+		o.applyTo(&t.taskBase)
 	}
 	return nil
 }
@@ -161,27 +169,46 @@ type goTask struct {
 	fn func(context.Context) error
 }
 
+// taskRunner and goRunner are the tasks seen as their coroutine's body.
+// coro.Body needs a Run(*coro.Coro) method, which is the kernel's plumbing:
+// on these types it is no part of Task's API. A *Task[T] converts to one for
+// nothing, and Run is the same single frame under the task's function.
+type (
+	taskRunner[T any] Task[T]
+	goRunner          goTask
+)
+
 // Run is the task's body on its coroutine. It calls the function itself,
 // with the recovery deferred here: every frame under a task's function is
 // stack its goroutine must hold, and the frames the runtime walks for every
 // parked task at each collection.
-//
-//go:noinline
-func (t *goTask) Run(*coro.Coro) {
+func (r *taskRunner[T]) Run(*coro.Coro) {
+	t := (*Task[T])(r)
+	defer recoverTask(&t.taskBase)
+	t.enter()
+	t.result, t.err = t.fn(&t.node.ctx)
+}
+
+// Run is taskRunner's, for a task of Go.
+func (r *goRunner) Run(*coro.Coro) {
+	t := (*goTask)(r)
 	defer recoverTask(&t.taskBase)
 	t.enter()
 	t.err = t.fn(&t.node.ctx)
 }
 
+func (r *taskRunner[T]) task() AnyTask { return (*Task[T])(r) }
+func (r *goRunner) task() AnyTask      { return (*goTask)(r) }
+
 func newGoTask(l *Loop, ctx context.Context, fn func(context.Context) error) *goTask {
 	t := &goTask{fn: fn}
-	t.start(l, ctx, t, infoTask)
+	t.start(l, ctx, (*goRunner)(t), infoTask)
 	return t
 }
 
 func newTask[T any](l *Loop, ctx context.Context, info *taskInfo, fn func(context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{fn: fn}
-	t.start(l, ctx, t, info)
+	t.start(l, ctx, (*taskRunner[T])(t), info)
 	return t
 }
 
@@ -204,17 +231,6 @@ func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *task
 	}
 	b.queued = true
 	l.schedule(b)
-}
-
-// Run is the task's body on its coroutine (see goTask.Run). The Run methods
-// of the task types are also the frames by which Run recognises that it is
-// called from inside a task (insideTask), so they must not be inlined.
-//
-//go:noinline
-func (t *Task[T]) Run(*coro.Coro) {
-	defer recoverTask(&t.taskBase)
-	t.enter()
-	t.result, t.err = t.fn(&t.node.ctx)
 }
 
 // enter begins a task's first step: a new coroutine's goroutine is not
@@ -273,12 +289,41 @@ func (t *taskBase) run(l *Loop) {
 		l.stepTook(t, began, time.Since(start))
 	}
 	if ended {
-		if p := t.co.End(); p != nil {
-			panic(p) // the task's Run recovers everything; this is a bug
+		if p := t.co.End(l.pool); p != nil {
+			if p != coro.Goexit {
+				panic(p) // the task's Run recovers everything; this is a bug
+			}
+			// runtime.Goexit in the function: the task ends, its
+			// coroutine's goroutine with it, and the loop goes on,
+			// naming its own goroutine in place of the ended one
+			// (see nested.go).
+			t.err = ErrGoexit
+			l.curG.Store(l.g)
 		}
 		t.co = nil
 		l.finish(t)
 	}
+}
+
+// kill unwinds a task that can never finish (see Loop.shutdown): its
+// deferred calls run, as a step of the loop (a Run there is nested), and
+// what they panic with becomes its error.
+func (t *taskBase) kill() {
+	if t.co == nil {
+		return
+	}
+	l := t.node.loop
+	l.curG.Store(t.co.G())
+	p := t.co.Kill()
+	l.curG.Store(l.g) // the task's goroutine has ended (see nested.go)
+	switch {
+	case p == nil || t.err != nil:
+	case p == coro.Goexit:
+		t.err = ErrGoexit
+	default:
+		t.err = &PanicError{Value: p, Task: t.Name()}
+	}
+	t.co = nil
 }
 
 // finish records the end of t: wakes its waiters, runs its callbacks and
@@ -456,7 +501,7 @@ func CurrentTask(ctx context.Context) AnyTask {
 	if err != nil {
 		return nil
 	}
-	return t.body
+	return t.body.task()
 }
 
 // current returns the task of ctx if it is the one running now.

@@ -1,6 +1,11 @@
 package gen
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/goid"
+)
 
 // Delegation (PEP 380) without a switch per level.
 //
@@ -27,11 +32,21 @@ import "errors"
 // chainInfo is shared by the generators of a delegation chain.
 type chainInfo[Y, S any] struct {
 	root *status // the status of the generator the caller holds
-	gen  uint64  // bumped on every change of delegation in the chain
+	// top is that generator, for what must reach the whole chain from
+	// its bottom (iterDelegate.exited).
+	top resumable[Y, S]
+	gen uint64 // bumped on every change of delegation in the chain
 	// path is the root's cache of the chain, innermost last, as it was
 	// at generation pathGen.
 	path    []delegate[Y, S]
 	pathGen uint64
+}
+
+// resumable is a generator of a delegation chain, seen from below: what it
+// delegates to, and how its body is resumed with that delegate's end.
+type resumable[Y, S any] interface {
+	sub() delegate[Y, S]
+	resumeWith(err error, p any) (Y, error, any)
 }
 
 // delegate is what a generator can delegate to: another Generator, or an
@@ -126,6 +141,7 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
 	s.y.in, s.y.status = zero, running
+	s.y.co.Resumer = goid.G()
 	s.y.co.Next()
 	return s.afterResume(s.y.co.Finished)
 }
@@ -134,7 +150,7 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 func (s *state[Y, S, R]) startDelegation(d delegate[Y, S]) {
 	x := s.y.ext()
 	if x.chain == nil {
-		x.chain = &chainInfo[Y, S]{root: &s.y.status}
+		x.chain = &chainInfo[Y, S]{root: &s.y.status, top: s}
 	}
 	x.chain.gen++
 	d.adopt(x.chain)
@@ -171,6 +187,8 @@ func (g *Generator[Y, S, R]) throw(err error) (Y, error, any) {
 	return g.s.step(opThrow, zero, err)
 }
 
+func (s *state[Y, S, R]) sub() delegate[Y, S] { return s.y.deleg() }
+
 func (g *Generator[Y, S, R]) close() (error, any) { return g.s.close() }
 func (g *Generator[Y, S, R]) kill() any           { return g.s.kill() }
 func (g *Generator[Y, S, R]) sub() delegate[Y, S] { return g.s.y.deleg() }
@@ -184,7 +202,7 @@ func (g *Generator[Y, S, R]) adopt(c *chainInfo[Y, S]) {
 			if x.deleg != nil {
 				// Left behind while delegating (it ignored a
 				// Close): it becomes the root of what is below it.
-				x.chain = &chainInfo[Y, S]{root: &s.y.status}
+				x.chain = &chainInfo[Y, S]{root: &s.y.status, top: s}
 				x.deleg.adopt(x.chain)
 			}
 		}
@@ -212,48 +230,81 @@ func (g *Generator[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 
 // iterDelegate adapts a hand-written iterator to delegation, looking up its
 // optional methods as PEP 380 does with getattr. Its methods recover panics
-// so that they travel to the delegating body like a generator's.
+// so that they travel to the delegating body like a generator's. They run on
+// the caller's goroutine, not on a coroutine, so a runtime.Goexit in them
+// needs the care a body's gets from its coroutine (exited).
 type iterDelegate[Y, S any] struct {
-	it Iterator[Y]
+	it    Iterator[Y]
+	chain *chainInfo[Y, S] // the chain of the generators delegating to it
 }
 
 func (d *iterDelegate[Y, S]) step(o op, v S, err error) (y Y, e error, p any) {
-	defer func() {
-		if r := recover(); r != nil {
-			p = r
-		}
-	}()
+	returned := false
+	defer d.recoverEnd(&p, &returned)
 	if s, ok := d.it.(interface{ Send(S) (Y, error) }); ok {
 		y, e = s.Send(v)
-		return y, e, nil
+	} else {
+		y, e = d.it.Next()
 	}
-	y, e = d.it.Next()
+	returned = true
 	return y, e, nil
 }
 
 func (d *iterDelegate[Y, S]) throw(err error) (y Y, e error, p any) {
-	defer func() {
-		if r := recover(); r != nil {
-			p = r
-		}
-	}()
+	returned := false
+	defer d.recoverEnd(&p, &returned)
+	e = err
 	if t, ok := d.it.(interface{ Throw(error) (Y, error) }); ok {
 		y, e = t.Throw(err)
-		return y, e, nil
 	}
-	return y, err, nil
+	returned = true
+	return y, e, nil
 }
 
 func (d *iterDelegate[Y, S]) close() (e error, p any) {
-	defer func() {
-		if r := recover(); r != nil {
-			p = r
-		}
-	}()
+	returned := false
+	defer d.recoverEnd(&p, &returned)
 	if c, ok := d.it.(interface{ Close() error }); ok {
-		return c.Close(), nil
+		e = c.Close()
 	}
-	return nil, nil
+	returned = true
+	return e, nil
+}
+
+// recoverEnd, deferred by the methods, keeps the method's panic for the
+// delegating body, or sees that the method called runtime.Goexit.
+func (d *iterDelegate[Y, S]) recoverEnd(p *any, returned *bool) {
+	if r := recover(); r != nil {
+		*p = r
+	} else if !*returned {
+		d.exited()
+	}
+}
+
+// exited runs while a method of the iterator exits the caller's goroutine
+// with runtime.Goexit. Had the delegating bodies called the method
+// themselves, as Python's do, each would exit in turn: so each is resumed,
+// innermost first, with the Goexit raised at its YieldFrom, and the
+// generators are finished, while the caller's goroutine goes on exiting.
+func (d *iterDelegate[Y, S]) exited() {
+	if d.chain == nil {
+		return
+	}
+	var above []resumable[Y, S]
+	for r := d.chain.top; ; {
+		above = append(above, r)
+		sub := r.sub()
+		if sub == delegate[Y, S](d) {
+			break
+		}
+		if sub == nil {
+			return // not below the chain's top: nothing is known to delegate to it
+		}
+		r = sub
+	}
+	for i := len(above) - 1; i >= 0; i-- {
+		above[i].resumeWith(nil, coro.Goexit)
+	}
 }
 
 func (d *iterDelegate[Y, S]) kill() any {
@@ -261,8 +312,8 @@ func (d *iterDelegate[Y, S]) kill() any {
 	return p
 }
 
-func (d *iterDelegate[Y, S]) adopt(*chainInfo[Y, S]) {}
-func (d *iterDelegate[Y, S]) sub() delegate[Y, S]    { return nil }
+func (d *iterDelegate[Y, S]) adopt(c *chainInfo[Y, S]) { d.chain = c }
+func (d *iterDelegate[Y, S]) sub() delegate[Y, S]      { return nil }
 
 func (d *iterDelegate[Y, S]) resumeWith(error, any) (Y, error, any) {
 	panic("gen: internal error: resumeWith on a hand-written iterator")

@@ -49,6 +49,16 @@
 // an end is reported as *RaisedStopIteration ("generator raised
 // StopIteration").
 //
+// Close raises ErrGeneratorExit at the body's Yield. A body that then
+// returns nil, ErrGeneratorExit, or an error that wraps nothing but exits
+// (fmt.Errorf("closing: %w", err)) has closed cleanly, and Close returns
+// nil. An error that wraps the failure of its cleanup beside the exit
+// (fmt.Errorf("%w (while closing: %w)", errCleanup, err), or errors.Join) is
+// that failure, and Close returns it, as Python's close() propagates an
+// exception raised while handling GeneratorExit. The same rule decides what
+// a closed delegate hands to the body that delegates to it, and what
+// finalization reports.
+//
 // # Python to Go
 //
 //	Python                            Go
@@ -101,6 +111,15 @@
 // Close or a range loop) with the same value, and the generator is finished.
 // Inside a delegation chain the panic unwinds every delegating body on its
 // way out, running their deferred calls, as it would a stack of calls.
+//
+// runtime.Goexit in a body (testing's FailNow, say) behaves as it does in
+// the body of an iter.Pull: the body's deferred calls run, the goroutine
+// that resumed it exits too, and the generator is finished. Done then
+// reports true, every later resume reports the end (ErrStopIteration),
+// Close returns nil and Result returns ErrGoexit. Inside a delegation chain
+// every delegating body exits in turn, innermost first, as a stack of calls
+// would. A generator finalized on a runtime cleanup goroutine reports the
+// Goexit instead of passing it on.
 //
 // Resuming a generator that is executing (from its own body, or through a
 // delegation cycle) returns ErrRunning and never deadlocks. Sending a

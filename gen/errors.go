@@ -9,10 +9,42 @@ import "errors"
 var ErrStopIteration = errors.New("gen: StopIteration")
 
 // ErrGeneratorExit is what a body sees at its Yield when the generator is
-// closed, Python's GeneratorExit. A body that cleans up and returns (this
-// error, another error or nil) lets Close succeed; one that yields again
-// makes Close fail with ErrIgnoredExit.
+// closed, Python's GeneratorExit. A body that cleans up and returns nil or
+// the exit alone (see Close) lets Close succeed; one that returns another
+// error makes Close return it; one that yields again makes Close fail with
+// ErrIgnoredExit.
 var ErrGeneratorExit = errors.New("gen: GeneratorExit")
+
+// isExit reports whether err is the exit alone: ErrGeneratorExit, or an
+// error whose Is method says it is one (Python's subclass of GeneratorExit),
+// or wrappers of such errors and nothing else. Every error at the end of its
+// tree (followed through Unwrap() error and Unwrap() []error) must be an
+// exit: an error that also wraps a cleanup's failure, as
+// fmt.Errorf("%w (while closing: %w)", errCleanup, exit) does, is that
+// failure raised while handling the exit, which PEP 342 propagates out of
+// close().
+func isExit(err error) bool {
+	var children []error
+	switch u := err.(type) {
+	case nil:
+		return false
+	case interface{ Unwrap() error }:
+		if c := u.Unwrap(); c != nil {
+			children = []error{c}
+		}
+	case interface{ Unwrap() []error }:
+		children = u.Unwrap()
+	}
+	if len(children) == 0 {
+		return errors.Is(err, ErrGeneratorExit)
+	}
+	for _, c := range children {
+		if !isExit(c) {
+			return false
+		}
+	}
+	return true
+}
 
 // ErrIgnoredExit is Close's error when the body yielded again after it was
 // told to exit. The generator stays suspended at that yield; Close may be
@@ -41,6 +73,10 @@ var ErrNotDone = errors.New("gen: generator has not finished")
 // ErrPanicked is Result's error for a generator whose body panicked (the
 // panic itself came out of the resume that ran it).
 var ErrPanicked = errors.New("gen: the generator's body panicked")
+
+// ErrGoexit is Result's error for a generator whose body called
+// runtime.Goexit (the goroutine that resumed it exited with it).
+var ErrGoexit = errors.New("gen: the generator's body called runtime.Goexit")
 
 // ErrNilThrow is Throw's error when given a nil error; the generator is left
 // as it was.

@@ -3,6 +3,8 @@ package gen
 import (
 	"fmt"
 	"os"
+
+	"github.com/aio-go/aio/internal/coro"
 )
 
 // Finalization: Python closes a generator that is garbage-collected while
@@ -27,11 +29,53 @@ func (s *state[Y, S, R]) finalize() {
 	if s.y.owned.Load() || s.y.status != suspended {
 		return
 	}
+	if !s.handWritten() {
+		s.finalizeHere()
+		return
+	}
+	// A hand-written iterator's methods run on the finalizing goroutine,
+	// and one that calls runtime.Goexit would end the runtime's cleanup
+	// goroutine, and every later cleanup with it: finalize on a goroutine
+	// of its own.
+	done := make(chan struct{})
+	go func() {
+		returned := false
+		defer func() {
+			defer close(done)
+			if !returned {
+				if r := recover(); r != nil {
+					panic(r) // a bug: finalizeHere recovers the body's panics
+				}
+				unraisable(ErrGoexit)
+			}
+		}()
+		s.finalizeHere()
+		returned = true
+	}()
+	<-done
+}
+
+// handWritten reports whether a hand-written iterator is in the delegation
+// chain below s.
+func (s *state[Y, S, R]) handWritten() bool {
+	for d := s.y.deleg(); d != nil; d = d.sub() {
+		if _, ok := d.(*iterDelegate[Y, S]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// finalizeHere closes the generator, kills it if it ignores the exit, and
+// reports what went wrong.
+func (s *state[Y, S, R]) finalizeHere() {
 	err, p := s.close()
 	if p == nil && err == ErrIgnoredExit {
 		p = s.kill()
 	}
 	switch {
+	case p == coro.Goexit:
+		unraisable(ErrGoexit)
 	case p != nil:
 		unraisable(fmt.Errorf("panic: %v", p))
 	case err != nil:
@@ -55,6 +99,9 @@ func (s *state[Y, S, R]) kill() any {
 		p = kp
 	}
 	s.y.err = nil // the error thrown last, not the body's: it returned none
+	if p == coro.Goexit {
+		s.y.err = ErrGoexit
+	}
 	s.finish(nil)
 	return p
 }

@@ -21,7 +21,7 @@ const (
 	actYield    = iota // yield a value, whatever it received (handles an error)
 	actPass            // return the error it received, if any; else yield
 	actReturn          // return a value
-	actFail            // return a value and errFuzzFail
+	actFail            // return a value and errFuzzFail, beside the error it received if any
 	actStop            // return gen.Stop(v): PEP 479's bug
 	actPanic           // panic
 	actDelegate        // YieldFrom a new generator running another script
@@ -36,6 +36,24 @@ const (
 )
 
 var errFuzzFail = errors.New("fuzz: body failed")
+
+// fuzzFail is what a body that fails returns, having received err: a
+// failure while handling a GeneratorExit is not a clean close.
+func fuzzFail(err error) error {
+	if err == nil {
+		return errFuzzFail
+	}
+	return fuzzFailure{err}
+}
+
+// fuzzFailure is errFuzzFail raised while handling received; comparable, so
+// that the model's error and the generator's compare equal.
+type fuzzFailure struct{ received error }
+
+func (e fuzzFailure) Error() string {
+	return errFuzzFail.Error() + " (while handling: " + e.received.Error() + ")"
+}
+func (e fuzzFailure) Unwrap() []error { return []error{errFuzzFail, e.received} }
 
 // The errors the fuzzer throws. nil checks ErrNilThrow; the two forms of
 // GeneratorExit check that Throw of it closes a delegate first.
@@ -235,7 +253,9 @@ func (g *mgen) closeWith(exit error) (error, any) {
 			g.status, g.resErr = mDone, gen.ErrIgnoredExit
 		}
 		return gen.ErrIgnoredExit, nil
-	case errors.As(o.err, &st), errors.Is(o.err, gen.ErrGeneratorExit):
+	case errors.As(o.err, &st), errors.Is(o.err, gen.ErrGeneratorExit) && !errors.Is(o.err, errFuzzFail):
+		// The exit alone: the only other error a body returns beside
+		// one is errFuzzFail.
 		return nil, nil
 	}
 	return o.err, nil
@@ -288,7 +308,7 @@ func (g *mgen) run(i, v int, err error) outcome {
 		case actReturn:
 			return g.end(fuzzReturned(g.id, i), nil)
 		case actFail:
-			return g.end(fuzzReturned(g.id, i), errFuzzFail)
+			return g.end(fuzzReturned(g.id, i), fuzzFail(err))
 		case actStop:
 			return g.end(0, gen.Stop(fuzzYielded(g.id, i)))
 		case actPanic:
@@ -360,7 +380,7 @@ func (r *fuzzRun) newBody(script, depth int) func(*intY) (int, error) {
 			case actReturn:
 				return fuzzReturned(id, i), nil
 			case actFail:
-				return fuzzReturned(id, i), errFuzzFail
+				return fuzzReturned(id, i), fuzzFail(err)
 			case actStop:
 				return 0, gen.Stop(fuzzYielded(id, i))
 			case actPanic:
@@ -390,6 +410,10 @@ func sameErr(got, want error) bool {
 	if errors.As(want, &wst) && want == error(wst) {
 		gst, ok := got.(*gen.StopIteration[int])
 		return ok && gst.Value == wst.Value
+	}
+	if wf, ok := want.(fuzzFailure); ok {
+		gf, ok := got.(fuzzFailure)
+		return ok && sameErr(gf.received, wf.received)
 	}
 	if wr, ok := want.(*gen.RaisedStopIteration); ok {
 		gr, ok := got.(*gen.RaisedStopIteration)

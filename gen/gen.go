@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/goid"
 )
 
 // status is where a generator is in its life. Only the goroutine that
@@ -83,8 +84,12 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	s := g.s
 	if s.y.status == suspended && s.y.armed && (s.y.x == nil || s.y.x.deleg == nil && s.y.x.chain == nil) {
 		// The steady state, kept short and apart from the rest so that its
-		// frame stays small: one switch there and back.
+		// frame stays small: one switch there and back. Every switch into
+		// the body first records who makes it (coro.ResumerOf), so that a
+		// body that a loop's task resumes is known to run on the loop's
+		// thread (aio.Run refuses to nest there).
 		s.y.in, s.y.err, s.y.status = v, nil, running
+		s.y.co.Resumer = goid.G()
 		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil
@@ -144,6 +149,7 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		switch {
 		case s.y.status == suspended && s.y.armed:
 			s.y.in, s.y.err, s.y.status = zero, nil, running
+			s.y.co.Resumer = goid.G()
 			if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
 				s.y.status = suspended
 				return s.y.out, nil
@@ -152,6 +158,7 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		case s.y.status == created:
 			s.y.co = coro.Default.Get(s)
 			s.y.status = running
+			s.y.co.Resumer = goid.G()
 			s.y.co.Next()
 			return g.afterSend()
 		}
@@ -201,11 +208,17 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 }
 
 // Close asks the generator to finish: the body's Yield returns
-// ErrGeneratorExit, and a body that then returns (with any result, nil,
-// ErrGeneratorExit or a wrapped ErrGeneratorExit) makes Close return nil. If
-// the body returns another error, Close returns it. If the body yields again,
-// Close returns ErrIgnoredExit and the generator stays suspended at that
-// yield, so a second Close asks again. Closing an unstarted generator
+// ErrGeneratorExit, and a body that then returns with any result and a nil
+// error or the exit alone makes Close return nil. The exit alone is
+// ErrGeneratorExit, an error whose Is method reports it, or wrappers of
+// those and nothing else: every error at the end of the error's tree
+// (followed through Unwrap) is an exit. Any other error, an error that wraps
+// a cleanup's failure beside the exit included (fmt.Errorf("%w (while
+// closing: %w)", errCleanup, exit)), is a failure while handling the exit,
+// and Close returns it, as Python's close() propagates an exception raised
+// while handling GeneratorExit. If the body yields again, Close returns
+// ErrIgnoredExit and the generator stays suspended at that yield, so a
+// second Close asks again. Closing an unstarted generator
 // finishes it without running the body; closing a finished one does nothing.
 // A delegating generator closes its delegate first. A panic in the body comes
 // out of Close with the same value.
@@ -236,12 +249,12 @@ func (g *Generator[Y, S, R]) Result() (R, error) {
 // Done reports whether the generator has finished.
 func (g *Generator[Y, S, R]) Done() bool { return g.s.y.status == done }
 
-// after re-raises a body's panic in the caller, and arms the finalizer the
-// first time the generator is left suspended: only then does it hold a
-// goroutine that must not outlive it.
+// after re-raises a body's panic (or Goexit) in the caller, and arms the
+// finalizer the first time the generator is left suspended: only then does
+// it hold a goroutine that must not outlive it.
 func (g *Generator[Y, S, R]) after(p any) {
 	if p != nil {
-		panic(p)
+		raise(p)
 	}
 	if s := g.s; !s.y.armed && s.y.status == suspended {
 		g.arm()
@@ -263,6 +276,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// The innermost generator of a delegation chain takes this path
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.err, s.y.status = v, err, running
+		s.y.co.Resumer = goid.G()
 		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
@@ -304,6 +318,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 // same call.
 func (s *state[Y, S, R]) resume() (Y, error, any) {
 	s.y.status = running
+	s.y.co.Resumer = goid.G()
 	s.y.co.Next()
 	return s.afterResume(s.y.co.Finished)
 }
@@ -314,7 +329,7 @@ func (s *state[Y, S, R]) resume() (Y, error, any) {
 func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 	for {
 		if ended {
-			return s.finish(s.y.co.End())
+			return s.finish(s.y.co.End(coro.Default))
 		}
 		d := s.y.deleg()
 		if d == nil {
@@ -329,6 +344,7 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			return y, nil, nil
 		}
 		s.endDelegation(err, p)
+		s.y.co.Resumer = goid.G()
 		s.y.co.Next()
 		ended = s.y.co.Finished
 	}
@@ -348,6 +364,9 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 	s.y.out, s.y.in = zy, zs
 	if p != nil {
 		s.y.err = ErrPanicked
+		if p == coro.Goexit {
+			s.y.err = ErrGoexit
+		}
 		return zy, nil, p
 	}
 	if s.y.err == nil {
@@ -357,6 +376,16 @@ func (s *state[Y, S, R]) finish(p any) (Y, error, any) {
 		s.y.err = &RaisedStopIteration{Err: s.y.err}
 	}
 	return zy, s.y.err, nil
+}
+
+// raise passes on to the caller what a body's end left, as iter.Pull's next
+// does: its panic, with the same value, or its runtime.Goexit, which ends the
+// caller's goroutine too.
+func raise(p any) {
+	if p == coro.Goexit {
+		runtime.Goexit()
+	}
+	panic(p)
 }
 
 // throwExit throws err, a GeneratorExit, into the body. If the body yields
@@ -406,7 +435,7 @@ func (s *state[Y, S, R]) close() (error, any) {
 		return nil, p
 	case err == nil:
 		return ErrIgnoredExit, nil
-	case err == error(&s.stop) || errors.Is(err, ErrGeneratorExit):
+	case err == error(&s.stop) || isExit(err):
 		return nil, nil
 	}
 	return err, nil

@@ -115,7 +115,7 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 	err := y.err
 	y.err = nil
 	if p, ok := err.(*delegatePanic); ok {
-		panic(p.value)
+		raise(p.value) // a Goexit exits this body too
 	}
 	return err
 }
@@ -158,7 +158,8 @@ func YieldFrom[Y, S, R any](y *Yielder[Y, S], g *Generator[Y, S, R]) (R, error) 
 // a Close of this generator (or a thrown ErrGeneratorExit) reached body and
 // body then returns, body was closed: YieldFromFunc returns the
 // GeneratorExit error (ErrGeneratorExit, or the one thrown), unless body
-// returned another error, which it returns. A panic in body is raised here.
+// returned an error other than the exit alone (see Generator.Close), which
+// it returns. A panic in body is raised here.
 //
 // One difference from YieldFrom: a body that yields again after a Close
 // reached it is unwound at once (its deferred calls run, as when a
@@ -220,7 +221,7 @@ func YieldFromFunc[Y, S, R any](y *Yielder[Y, S], body func(*Yielder[Y, S]) (R, 
 	if e != nil && errors.Is(e, ErrStopIteration) {
 		e = &RaisedStopIteration{Err: e}
 	}
-	if in.exits != exits && (e == nil || errors.Is(e, ErrGeneratorExit)) {
+	if in.exits != exits && (e == nil || isExit(e)) {
 		// Closed: the GeneratorExit goes on in the delegating body.
 		return *new(R), in.exit
 	}

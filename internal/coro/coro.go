@@ -21,17 +21,26 @@
 //     goroutines at once. They may be called from different goroutines over
 //     time.
 //   - When Resume reports that the body returned or panicked, the caller
-//     calls End, which hands the Coro back to its pool; the caller must not
-//     touch it again.
+//     calls End with the Coro's pool, which takes it back; the caller must
+//     not touch it again.
+//   - Whoever resumes a body of a shared pool's Coro writes its own
+//     goroutine's identity in Resumer first, so that the chain of
+//     goroutines that resumed one another down to the running body can be
+//     walked (ResumerOf): that is how aio.Run knows that a generator body
+//     runs on a loop's thread.
 //   - A panic in the body is recovered on the Coro's stack and handed to the
 //     resumer as End's result, so the caller can tidy its own state before it
 //     panics again with the same value.
-//   - runtime.Goexit in a body ends the resuming goroutine too, as with
-//     iter.Pull; that Coro is not reused.
+//   - runtime.Goexit in a body ends the body as a panic would, with the
+//     panic value Goexit: its deferred calls run, Resume reports the end,
+//     and End returns Goexit. The resumer decides what the Goexit does to
+//     it: gen passes it on to its caller, as iter.Pull's next does; the
+//     kernel fails the task. The Coro is not reused.
 package coro
 
 import (
 	"iter"
+	"sync"
 
 	"github.com/aio-go/aio/internal/goid"
 )
@@ -58,13 +67,22 @@ type Coro struct {
 	Switch   func(struct{}) bool
 	Finished bool // the body returned or panicked during this Resume
 
+	// dead is set when the goroutine ends with the body (Kill, Goexit):
+	// the Coro never goes back to a pool.
+	dead bool
 	stop func()
 
 	// body is what runs; once it has panicked, a *panicked holding the
 	// panic value for End, which keeps a Coro at 64 bytes.
 	body Body
-	pool *Pool
-	g    uintptr // the goroutine's identity (internal/goid), once started
+
+	// Resumer is the identity (internal/goid) of the goroutine that
+	// resumed the body now running, written by that goroutine before it
+	// calls Next: a plain store, read only down the chain it belongs to
+	// (ResumerOf). The kernel, which resumes its tasks only from the
+	// loop's goroutine, does not write it.
+	Resumer uintptr
+	g       uintptr // the goroutine's identity (internal/goid), once started
 }
 
 // panicked stands in for a body that panicked, until End.
@@ -77,7 +95,7 @@ func (*panicked) Run(*Coro) { panic("coro: internal error: a panicked body resum
 type killed struct{}
 
 func newCoro(p *Pool) *Coro {
-	c := &Coro{pool: p}
+	c := &Coro{}
 	if p.local {
 		// One body function for all the pool's Coros, which finds its
 		// Coro in p.starting: a method value c.loop would cost every
@@ -111,11 +129,34 @@ func (p *Pool) startLocal(yield func(struct{}) bool) {
 // out the Coro again, repeat. It ends when stop is called on an idle Coro.
 // The recover that catches a body's panic is set up once per panic rather
 // than once per body: bodies run back to back inside serve, and only a panic
-// makes loop enter a new serve.
+// makes loop enter a new serve. A shared pool's goroutine is registered by
+// its identity for the while it lives (ResumerOf).
 func (c *Coro) loop(yield func(struct{}) bool) {
 	c.Switch, c.g = yield, goid.G()
+	if c.g != 0 {
+		byG.Store(c.g, c)
+		defer byG.Delete(c.g)
+	}
 	for c.serve() {
 	}
+}
+
+// byG maps the goroutine of each live Coro of a shared pool to the Coro.
+var byG sync.Map // uintptr → *Coro
+
+// ResumerOf returns the Resumer of the Coro whose goroutine is g, and
+// whether g is the goroutine of a shared pool's Coro at all (a local pool's
+// are not registered, nor is any other goroutine). It is meaningful only
+// for a goroutine that runs a body now: the caller's own, or one blocked
+// resuming a body of the caller's chain; then the goroutine it returns is
+// blocked resuming g, and the chain can be walked on. ResumerOf is safe for
+// use by many goroutines.
+func ResumerOf(g uintptr) (resumer uintptr, ok bool) {
+	c, ok := byG.Load(g)
+	if !ok {
+		return 0, false
+	}
+	return c.(*Coro).Resumer, true
 }
 
 // serve runs bodies until one panics (true: serve again) or the Coro is
@@ -127,8 +168,12 @@ func (c *Coro) serve() (again bool) {
 		}
 		p := recover()
 		if p == nil {
-			// runtime.Goexit: iter.Pull passes it on to the resumer.
-			c.pool = nil
+			// runtime.Goexit. Left to itself, iter.Pull would pass it
+			// on to the resumer, which may be a loop that must go on.
+			// So the Goexit waits here, halfway, while the resumer sees
+			// an end like a panic's; End lets it finish (stopAside).
+			c.Finished, c.body = true, &panicked{Goexit}
+			c.Switch(struct{}{})
 			again = false
 			return
 		}
@@ -164,17 +209,39 @@ func (c *Coro) Resume() (ended bool) {
 func (c *Coro) G() uintptr { return c.g }
 
 // End, called once after Resume reported an end, returns what the body
-// panicked with (nil if it returned) and hands the Coro back to its pool.
-func (c *Coro) End() (panicValue any) {
-	var p any
+// panicked with (nil if it returned, Goexit if it called runtime.Goexit) and
+// hands the Coro back to p, the pool that Get took it from. After a Goexit
+// it ends the Coro's goroutine instead, and the caller's goroutine goes on.
+// The pool is the caller's to give because a field for it would make a
+// Coro larger than 64 bytes.
+func (c *Coro) End(p *Pool) (panicValue any) {
+	var v any
 	if pb, ok := c.body.(*panicked); ok {
-		p = pb.value
+		v = pb.value
 	}
 	c.Finished, c.body = false, nil
-	if c.pool != nil {
-		c.pool.put(c)
+	switch {
+	case c.dead: // killed: the goroutine has ended
+	case v == Goexit:
+		c.dead = true
+		c.stopAside()
+	default:
+		p.put(c)
 	}
-	return p
+	return v
+}
+
+// stopAside stops the Coro from a goroutine of its own and waits for it.
+// When the body has called runtime.Goexit, the goroutine that lets it finish
+// is made to exit too (iter.Pull's stop passes the Goexit on): that must not
+// be the caller.
+func (c *Coro) stopAside() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.stop()
+	}()
+	<-done
 }
 
 // Suspend hands control back to the resumer and returns at the next Resume.
@@ -196,15 +263,27 @@ func Ended(sw func(struct{}) bool) *Coro { return &Coro{Switch: sw, Finished: tr
 // A body may recover it for its cleanup, but must let the body end.
 var Killed any = killed{}
 
+// goexit is the panic value End returns for a body that called
+// runtime.Goexit.
+type goexit struct{}
+
+// Goexit is what End and Kill return for a body that called runtime.Goexit:
+// not a value the body panicked with, but the sign that it exited.
+var Goexit any = goexit{}
+
 // Kill unwinds a suspended body (one that has run up to a Suspend): the
 // Suspend it waits in panics, its deferred calls run, and a body that
 // recovers and suspends again is unwound again. It returns what a panic other
 // than the unwinding itself left, as End does; a body that returns during the
-// unwinding ends normally. Killing is rare (a generator that ignores its
-// finalization), so it ends the Coro's goroutine rather than keep a flag that
-// every Suspend would have to test.
+// unwinding ends normally, and one that calls runtime.Goexit meanwhile ends
+// with Goexit, without ending the caller's goroutine. Killing is rare (a
+// generator that ignores its finalization), so it ends the Coro's goroutine
+// rather than keep a flag that every Suspend would have to test.
 func (c *Coro) Kill() (panicValue any) {
-	c.pool = nil // the goroutine ends with the body
-	c.stop()
-	return c.End()
+	c.dead = true // the goroutine ends with the body
+	// The body's deferred calls run on behalf of the caller: they are
+	// resumed from its thread, whichever goroutine stops the Coro.
+	c.Resumer = goid.G()
+	c.stopAside()
+	return c.End(nil)
 }

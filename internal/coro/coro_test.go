@@ -3,8 +3,8 @@ package coro_test
 import (
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/aio-go/aio/internal/coro"
 	"github.com/aio-go/aio/internal/leakcheck"
@@ -42,8 +42,8 @@ func TestResumeRunsUntilSuspendAndSuspendReturnsAtNextResume(t *testing.T) {
 	if !c.Resume() {
 		t.Fatal("last resume: body did not end")
 	}
-	if p := c.End(); p != nil {
-		t.Fatalf("End = %v, want nil", p)
+	if v := c.End(p); v != nil {
+		t.Fatalf("End = %v, want nil", v)
 	}
 	if got := strings.Join(trace, ","); got != "start,second,end" {
 		t.Fatalf("trace = %s", got)
@@ -55,7 +55,7 @@ func TestEndedCoroIsReusedWithItsGoroutine(t *testing.T) {
 	defer p.Drain()
 	c1 := p.Get(fn(func(*coro.Coro) {}))
 	c1.Resume()
-	c1.End()
+	c1.End(p)
 	if p.Idle() != 1 {
 		t.Fatalf("Idle = %d after one ended body, want 1", p.Idle())
 	}
@@ -67,7 +67,7 @@ func TestEndedCoroIsReusedWithItsGoroutine(t *testing.T) {
 	if !c2.Resume() {
 		t.Fatal("second body did not end")
 	}
-	c2.End()
+	c2.End(p)
 	if after := runtime.NumGoroutine(); after > before {
 		t.Fatalf("goroutines %d -> %d across a reused body", before, after)
 	}
@@ -85,7 +85,7 @@ func TestPanicInBodyIsHandedToEndAndCoroSurvives(t *testing.T) {
 	if !c.Resume() {
 		t.Fatal("panicking body did not end")
 	}
-	if got := c.End(); got != (boom{7}) {
+	if got := c.End(p); got != (boom{7}) {
 		t.Fatalf("End = %#v, want boom{7}", got)
 	}
 	ran := false
@@ -94,7 +94,7 @@ func TestPanicInBodyIsHandedToEndAndCoroSurvives(t *testing.T) {
 		t.Fatal("Coro of a panicked body was not reused")
 	}
 	c2.Resume()
-	c2.End()
+	c2.End(p)
 	if !ran {
 		t.Fatal("body after a panic did not run")
 	}
@@ -161,7 +161,7 @@ func TestPoolIsBoundedAndDrainEndsIdleGoroutines(t *testing.T) {
 	}
 	for _, c := range cs {
 		c.Resume()
-		c.End()
+		c.End(p)
 	}
 	// Two in the list and one in the fast slot; the others ended.
 	if p.Idle() != 3 {
@@ -181,30 +181,60 @@ func TestZeroSizePoolKeepsNothing(t *testing.T) {
 	base := runtime.NumGoroutine()
 	c := p.Get(fn(func(*coro.Coro) {}))
 	c.Resume()
-	c.End()
+	c.End(p)
 	if p.Idle() != 0 || runtime.NumGoroutine() > base {
 		t.Fatalf("Idle=%d goroutines=%d base=%d", p.Idle(), runtime.NumGoroutine(), base)
 	}
 }
 
-func TestGoexitInBodyEndsTheResumingGoroutineAndTheCoro(t *testing.T) {
+func TestGoexitInBodyEndsTheBodyNotTheResumer(t *testing.T) {
+	for _, local := range []bool{false, true} {
+		p := coro.NewPool(4)
+		if local {
+			p = coro.NewLocalPool(4)
+		}
+		base := runtime.NumGoroutine()
+		deferred := false
+		c := p.Get(fn(func(c *coro.Coro) {
+			defer func() { deferred = true }()
+			c.Suspend()
+			runtime.Goexit()
+		}))
+		c.Resume()
+		if ended := c.Resume(); !ended {
+			t.Fatalf("local %v: Resume did not report the end of a body that called Goexit", local)
+		}
+		if !deferred {
+			t.Errorf("local %v: the body's deferred call did not run", local)
+		}
+		if got := c.End(p); got != coro.Goexit {
+			t.Errorf("local %v: End = %v, want Goexit", local, got)
+		}
+		if p.Idle() != 0 {
+			t.Errorf("local %v: the Coro of a body that called Goexit went back to the pool", local)
+		}
+		// The goroutine that let the Goexit finish is still ending
+		// when End returns.
+		for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > base && time.Now().Before(deadline); {
+			runtime.Gosched()
+		}
+		if n := runtime.NumGoroutine(); n > base {
+			t.Errorf("local %v: %d goroutines after End, %d before the body: its goroutine is left", local, n, base)
+		}
+		p.Drain()
+	}
+}
+
+func TestGoexitWhileKilledEndsTheBodyNotTheKiller(t *testing.T) {
 	p := coro.NewPool(4)
 	defer p.Drain()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	returned := false
-	go func() {
-		defer wg.Done()
-		c := p.Get(fn(func(*coro.Coro) { runtime.Goexit() }))
-		c.Resume()
-		returned = true
-	}()
-	wg.Wait()
-	if returned {
-		t.Fatal("Resume returned after the body called Goexit")
-	}
-	if p.Idle() != 0 {
-		t.Fatal("the Coro of a body that called Goexit went back to the pool")
+	c := p.Get(fn(func(c *coro.Coro) {
+		defer runtime.Goexit()
+		c.Suspend()
+	}))
+	c.Resume()
+	if got := c.Kill(); got != coro.Goexit {
+		t.Fatalf("Kill = %v, want Goexit", got)
 	}
 }
 
@@ -228,7 +258,7 @@ func TestResumeFromAnotherGoroutineOneAfterAnother(t *testing.T) {
 	if !c.Resume() || n != 3 {
 		t.Fatalf("n = %d", n)
 	}
-	c.End()
+	c.End(p)
 }
 
 func TestMisusePanicsWithPrefixedMessage(t *testing.T) {
@@ -270,8 +300,8 @@ func TestLocalPoolCorosRunTheirOwnBodiesAndAreReused(t *testing.T) {
 		t.Fatal("the bodies did not end")
 	}
 	ga, gb := a.G(), b.G()
-	a.End()
-	b.End()
+	a.End(p)
+	b.End(p)
 	if got := strings.Join(trace, ","); got != "a 1,b 1,b 2,a 2" {
 		t.Fatalf("trace = %s", got)
 	}
@@ -280,7 +310,7 @@ func TestLocalPoolCorosRunTheirOwnBodiesAndAreReused(t *testing.T) {
 		t.Error("the next Get did not reuse an ended Coro's goroutine")
 	}
 	c.Resume()
-	c.End()
+	c.End(p)
 }
 
 func TestLocalPoolGetBeforeTheNewCoroStartedPanics(t *testing.T) {
@@ -295,7 +325,7 @@ func TestLocalPoolGetBeforeTheNewCoroStartedPanics(t *testing.T) {
 		if !first.Resume() {
 			t.Error("the first Coro did not run its body")
 		}
-		first.End()
+		first.End(p)
 	}()
 	p.Get(fn(func(*coro.Coro) {}))
 }
@@ -308,7 +338,7 @@ func BenchmarkStartEnd(b *testing.B) {
 	for b.Loop() {
 		c := p.Get(body)
 		c.Resume()
-		c.End()
+		c.End(p)
 	}
 }
 
@@ -327,7 +357,7 @@ func BenchmarkSuspendResume(b *testing.B) {
 	}
 	stop = true
 	c.Resume()
-	c.End()
+	c.End(p)
 }
 
 func TestTrimKeepsTheMostRecentAndEndsTheRest(t *testing.T) {
@@ -344,7 +374,7 @@ func TestTrimKeepsTheMostRecentAndEndsTheRest(t *testing.T) {
 		}
 		for _, c := range cs {
 			c.Resume()
-			c.End()
+			c.End(p)
 		}
 		p.Trim(2)
 		want := 2
@@ -356,4 +386,29 @@ func TestTrimKeepsTheMostRecentAndEndsTheRest(t *testing.T) {
 		}
 		p.Drain()
 	}
+}
+
+func TestFullLocalPoolKeepsTheGoroutineThatRanLast(t *testing.T) {
+	// A loop names the goroutine of the coroutine that ran last in its
+	// thread check; were it to end, the runtime could give its identity to
+	// an unrelated goroutine.
+	p := coro.NewLocalPool(1)
+	defer p.Drain()
+	body := fn(func(c *coro.Coro) { c.Suspend() })
+	a := p.Get(body)
+	a.Resume()
+	b := p.Get(body)
+	b.Resume()
+	a.Resume()
+	a.End(p)
+	b.Resume()
+	gb := b.G()
+	b.End(p) // the pool is full: a's goroutine ends, not b's
+	c := p.Get(body)
+	if c != b || c.G() != gb {
+		t.Error("the full pool ended the goroutine of the Coro that ended last")
+	}
+	c.Resume()
+	c.Resume()
+	c.End(p)
 }

@@ -38,7 +38,10 @@ var Default = NewPool(DefaultSize)
 // spares the atomics and the lock that a shared pool needs, and 16 bytes a
 // Coro, on one condition: a Coro that Get has just made must get its first
 // Resume before Get makes the next one (a Coro taken from the idle ones may
-// wait).
+// wait). A local pool of size max > 0 never ends the goroutine of the Coro
+// that ended last, unless Trim(0) or Drain asks for it: an event loop keeps
+// the identity of the goroutine that ran last for its thread check, and the
+// runtime reuses the descriptor (the identity) of a goroutine that ended.
 func NewLocalPool(max int) *Pool {
 	p := NewPool(max)
 	p.local = true
@@ -95,9 +98,16 @@ func (p *Pool) Get(body Body) *Coro {
 
 func (p *Pool) put(c *Coro) {
 	if p.local {
-		if len(p.idle) < p.max {
+		switch n := len(p.idle); {
+		case n < p.max:
 			p.idle = append(p.idle, c)
-		} else {
+		case n > 0:
+			// Full: another idle Coro's goroutine ends, not the one that
+			// ran last, which a loop's thread check still names (see
+			// NewLocalPool).
+			p.idle[n-1], c = c, p.idle[n-1]
+			c.stop()
+		default:
 			c.stop()
 		}
 		return
