@@ -126,7 +126,7 @@ func (p *ParkingLot) ReparkAll(to *ParkingLot) int { return p.Repark(to, p.n) }
 // ownership to its next holder records as the owner before it unparks it.
 func (p *ParkingLot) First() AnyTask {
 	if t := p.q.head; t != nil {
-		return t.body
+		return t.body.task()
 	}
 	return nil
 }
