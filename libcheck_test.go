@@ -16,7 +16,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -54,7 +56,7 @@ func libViolations(t *testing.T, extra ...string) []string {
 		}
 	}
 	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
-	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	conf := types.Config{Importer: exportImporter(t, fset)}
 	pkg, err := conf.Check("github.com/aio-go/aio", fset, files, info)
 	if err != nil {
 		t.Fatalf("type-checking the package: %v", err)
@@ -97,6 +99,30 @@ func libViolations(t *testing.T, extra ...string) []string {
 	}
 	slices.Sort(bad)
 	return slices.Compact(bad)
+}
+
+// exportImporter imports the package's dependencies from the export data
+// that `go list -export` leaves in the build cache: type-checking them
+// from source takes seconds under the race detector.
+func exportImporter(t *testing.T, fset *token.FileSet) types.Importer {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-export", "-deps", "-f", "{{.ImportPath}}={{.Export}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -export: %v", err)
+	}
+	files := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if path, file, ok := strings.Cut(line, "="); ok && file != "" {
+			files[path] = file
+		}
+	}
+	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		file, ok := files[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %s", path)
+		}
+		return os.Open(file)
+	})
 }
 
 // isLibrary reports whether f is marked as a library file: a line
