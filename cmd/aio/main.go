@@ -14,13 +14,14 @@
 //	aio tour [--virtual] [section ...]
 //	aio tour --list
 //
-// The tour runs the examples of the talk "asyncio" (shared/seed/asyncio-talk.md)
-// written in Go with aio, one section per example, in the order of the talk.
-// Each section prints a line "## name" and then what the example prints, in
-// the words of CPython running the same example (shared/talk/reference.py),
-// so that shared/talk/compare.py can set the two outputs side by side. Lines
-// that trace time read "S.SSS message": the seconds since the section
-// started, with three decimals.
+// The tour runs the examples of the talk "asyncio", aio's seed, written in
+// Go with aio, one section per example, in the order of the talk. Each
+// section prints a line "## name" and then what the example prints, in the
+// words of CPython running the same example (testdata/reference.py prints
+// CPython's output, kept in testdata/reference.out), so that
+// testdata/compare.py and the tests can set the two outputs side by side.
+// Lines that trace time read "S.SSS message": the seconds since the
+// section started, with three decimals.
 //
 // With section names, only those sections run, still in talk order; an
 // unknown name is an error that lists the known ones. The flags are:
