@@ -2,9 +2,12 @@
 // in interleaved rounds, and prints a Markdown table of medians and the
 // ratios that docs/BENCHMARKS.md records:
 //
-//	go run ./bench/gobench [-rounds 3] [-out FILE.md]
+//	cd bench && go run ./gobench [-rounds 3] [-out FILE.md]
 //
-// docs/BENCHMARKS.md keeps its output under "Go microbenchmarks".
+// docs/BENCHMARKS.md keeps its output under "Go microbenchmarks". The
+// benchmarks are those of the aio module this one requires, which its
+// replace directive makes the repository's own: gobench builds their test
+// binaries in that module's directory.
 //
 // Each round runs every benchmark once (go test -bench with -count 1), so a
 // disturbance of the machine hits a benchmark and its baseline alike, and
@@ -56,15 +59,16 @@ func main() {
 	dir, err := os.MkdirTemp("", "gobench")
 	check(err)
 	defer os.RemoveAll(dir)
+	root := strings.TrimSpace(run("", "go", "list", "-m", "-f", "{{.Dir}}", "github.com/aio-go/aio"))
 	bins := map[string]string{"gen": "./gen", "aio": "."}
 	for name, pkg := range bins {
-		run("go", "test", "-c", "-o", filepath.Join(dir, name+".test"), pkg)
+		run(root, "go", "test", "-c", "-o", filepath.Join(dir, name+".test"), pkg)
 	}
 	samples := map[string][]float64{}
 	for r := 1; r <= *rounds; r++ {
 		fmt.Fprintf(os.Stderr, "round %d/%d\n", r, *rounds)
 		for _, name := range []string{"gen", "aio"} {
-			text := run(filepath.Join(dir, name+".test"), "-test.run", "^$", "-test.bench", ".", "-test.benchmem", "-test.count", "1")
+			text := run("", filepath.Join(dir, name+".test"), "-test.run", "^$", "-test.bench", ".", "-test.benchmem", "-test.count", "1")
 			parse(name, text, samples)
 		}
 	}
@@ -165,8 +169,11 @@ func format(v float64, unit string) string {
 	return fmt.Sprintf("%.1f ns", v)
 }
 
-func run(name string, args ...string) string {
+// run runs the command in dir ("" is the working directory) and returns
+// its standard output; it exits the process if the command fails.
+func run(dir, name string, args ...string) string {
 	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -2,8 +2,8 @@
 // it: every workload in every runtime that has it, in fresh worker
 // processes, interleaved (A B C A B C ...), a warm-up round and then several
 // repetitions; the medians in each workload's unit, the ratios aio/peer and
-// the targets of issue 5, as Markdown and as a bar chart. "aio bench" is
-// its command line.
+// the targets of issue 5, as Markdown and as a bar chart. aio-bench
+// (bench/cmd/aio-bench) is its command line.
 //
 // # Warm-up
 //
@@ -20,7 +20,7 @@
 //
 // # Workers
 //
-// The aio and go runtimes run in "aio bench-worker" (the command itself, or
+// The aio and go runtimes run in "aio-bench worker" (the command itself, or
 // whatever Options.Worker names); the Python peers (asyncio, uvloop, trio,
 // cpython) in bench/python/workloads.py, under the first python3 that
 // imports uvloop and trio: python3 on PATH, then /usr/bin/python3. A peer

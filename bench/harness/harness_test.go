@@ -54,12 +54,12 @@ func TestRatioIsThePeersMedianOverAios(t *testing.T) {
 
 func TestMarkdownMarksTargetsMetAndMissed(t *testing.T) {
 	var b bytes.Buffer
-	if err := sampleReport().Markdown(&b, "aio bench --only x", "benchmarks.png"); err != nil {
+	if err := sampleReport().Markdown(&b, "aio-bench --only x", "benchmarks.png"); err != nil {
 		t.Fatal(err)
 	}
 	md := b.String()
 	for _, want := range []string{
-		"`aio bench --only x`",
+		"`aio-bench --only x`",
 		"![aio's speed-up over each peer](benchmarks.png)",
 		"| 2.20× | ≥ 2× faster than cpython | met |",        // generators: 55/25
 		"| 9.00× | ≥ 10× faster than uvloop | **missed** |", // spawn: 900/100

@@ -145,17 +145,29 @@ func (r *runner) note(format string, args ...any) {
 	fmt.Fprintf(r.progress, "note: %s\n", msg)
 }
 
-// findScript returns bench/python/workloads.py in the working directory or
-// the nearest of its parents that has it, or "".
+// findScript returns bench/python/workloads.py in the repository that holds
+// the working directory, or "".
 func findScript() string {
+	root := RepoRoot()
+	if root == "" {
+		return ""
+	}
+	return filepath.Join(root, "bench", "python", "workloads.py")
+}
+
+// RepoRoot returns the root of the aio repository that holds the working
+// directory: the working directory or the nearest of its parents that has
+// bench/python/workloads.py. It returns "" outside such a tree. The suite
+// runs from anywhere in it (the bench module is bench/, below the root), and
+// its report and chart belong in the root's docs/.
+func RepoRoot() string {
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""
 	}
 	for {
-		p := filepath.Join(dir, "bench", "python", "workloads.py")
-		if _, err := os.Stat(p); err == nil {
-			return p
+		if _, err := os.Stat(filepath.Join(dir, "bench", "python", "workloads.py")); err == nil {
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {

@@ -21,7 +21,7 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 	if r.Smoke {
 		b.WriteString("**Smoke run**: tiny sizes, one repetition; the figures below mean nothing.\n\n")
 	}
-	fmt.Fprintf(&b, "Measured by `aio bench` (the workloads are specified in [bench/README.md](../bench/README.md)). "+
+	fmt.Fprintf(&b, "Measured by `aio-bench` (the workloads are specified in [bench/README.md](../bench/README.md)). "+
 		"Every measurement runs in a fresh process; the runtimes of a workload take turns (A B C A B C ...), "+
 		"and each figure is the median of the repetitions. A ratio is aio's speed-up over the peer, the peer's "+
 		"median divided by aio's: above 1× aio is faster (or, for memory, smaller).\n\n")

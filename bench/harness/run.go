@@ -22,7 +22,7 @@ type Options struct {
 	Only []string
 	// Worker is the command of the aio and go worker, to which the harness
 	// appends "--runtime R --workload W --size N --warmup K": typically the
-	// aio binary and "bench-worker".
+	// aio-bench binary and "worker".
 	Worker []string
 	// Script is bench/python/workloads.py; empty looks for it from the
 	// working directory upwards.

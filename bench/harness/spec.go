@@ -4,8 +4,8 @@ import "fmt"
 
 // The runtimes, in the order of the tables and of each interleaved round.
 const (
-	AIO     = "aio"     // this project: aio bench-worker
-	Go      = "go"      // plain Go: aio bench-worker
+	AIO     = "aio"     // this project: aio-bench worker
+	Go      = "go"      // plain Go: aio-bench worker
 	Asyncio = "asyncio" // CPython's asyncio: bench/python/workloads.py
 	Uvloop  = "uvloop"  // asyncio on uvloop
 	Trio    = "trio"    // trio

@@ -10,7 +10,7 @@
 // the wall time of the measured part (setup excluded, monotonic clock), how
 // many operations it covers, and for the memory workloads the peak and the
 // base resident set size. Every workload runs in a process of its own (the
-// harness starts "aio bench-worker" for each), so that memory is measured
+// harness starts "aio-bench worker" for each), so that memory is measured
 // per process and one runtime's garbage does not slow the next.
 //
 // Run's warmup (the worker's --warmup) first runs that many untimed rounds

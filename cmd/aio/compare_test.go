@@ -1,13 +1,12 @@
 package main
 
-// The rule by which shared/talk/compare.py sets the tour beside CPython's
-// output, for the tests: sections split at "## name" lines, and lines equal
-// but for times, which may differ a little.
+// The rule by which testdata/compare.py sets the tour beside CPython's
+// output (testdata/reference.out, see testdata/README.md), for the tests:
+// sections split at "## name" lines, and lines equal but for times, which
+// may differ a little.
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,26 +17,9 @@ import (
 // (a time) may be from the reference's.
 const tolerance = 0.08
 
-// referenceOut finds shared/talk/reference.out beside the repository by
-// walking up from the package directory, and skips the test without it.
-func referenceOut(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		path := filepath.Join(dir, "shared", "talk", "reference.out")
-		if _, err := os.Stat(path); err == nil {
-			return path
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/talk/reference.out not found in any parent directory; CPython's output is needed to compare with")
-		}
-		dir = parent
-	}
-}
+// referenceOut is CPython's output of the talk's examples, kept with the
+// tests so that they check the tour on any machine.
+const referenceOut = "testdata/reference.out"
 
 // parseSections splits output at its "## name" lines, as compare.py does.
 func parseSections(out string) map[string][]string {

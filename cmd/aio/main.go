@@ -7,7 +7,6 @@
 // The commands are:
 //
 //	tour    run the examples of the talk and print what they print
-//	bench   run the benchmarks against CPython's asyncio, uvloop and trio
 //	help    print this help
 //
 // # aio tour
@@ -15,13 +14,14 @@
 //	aio tour [--virtual] [section ...]
 //	aio tour --list
 //
-// The tour runs the examples of the talk "asyncio" (shared/seed/asyncio-talk.md)
-// written in Go with aio, one section per example, in the order of the talk.
-// Each section prints a line "## name" and then what the example prints, in
-// the words of CPython running the same example (shared/talk/reference.py),
-// so that shared/talk/compare.py can set the two outputs side by side. Lines
-// that trace time read "S.SSS message": the seconds since the section
-// started, with three decimals.
+// The tour runs the examples of the talk "asyncio", aio's seed, written in
+// Go with aio, one section per example, in the order of the talk. Each
+// section prints a line "## name" and then what the example prints, in the
+// words of CPython running the same example (testdata/reference.py prints
+// CPython's output, kept in testdata/reference.out), so that
+// testdata/compare.py and the tests can set the two outputs side by side.
+// Lines that trace time read "S.SSS message": the seconds since the
+// section started, with three decimals.
 //
 // With section names, only those sections run, still in talk order; an
 // unknown name is an error that lists the known ones. The flags are:
@@ -40,27 +40,16 @@
 // (PEP 380's yield from) and tour_framework.go (a scheduler made of
 // generators). Above each function is the Python of the slide it mirrors.
 //
-// # aio bench
+// # Benchmarks
 //
-//	aio bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]
-//
-// The benchmark suite of bench/README.md: each workload in aio, in plain Go
-// and in the Python peers (asyncio, uvloop, trio, CPython) that a python3
-// on this machine has, in fresh processes, interleaved, with medians and
-// the ratios aio/peer against the targets of issue 5. It prints its
-// progress on standard error and writes a Markdown report (default
-// docs/BENCHMARKS.md) and a bar chart (default docs/benchmarks.png); the
-// full run takes about 10 minutes on 2 cores. --smoke runs every workload
-// once at tiny sizes and writes nothing unless told where: CI runs it. The
-// workers are "aio bench-worker" (hidden; it speaks the protocol of
-// bench/README.md) and bench/python/workloads.py, found from the working
-// directory. Package bench/harness documents the rest.
+// The benchmark suite against CPython's asyncio, uvloop and trio is not
+// here but in the module github.com/aio-go/aio/bench (bench/README.md), so
+// that what it needs to draw its charts is no requirement of aio's.
 //
 // # Exit status
 //
-// 0 on success, 1 if an example or a benchmark worker fails, 2 for a usage
-// error: an unknown command, flag, section or workload name, or no command
-// at all.
+// 0 on success, 1 if an example fails, 2 for a usage error: an unknown
+// command, flag or section name, or no command at all.
 package main
 
 import (
@@ -78,10 +67,9 @@ Usage:
 The commands are:
 
 	tour    run the examples of the talk and print what they print
-	bench   run the benchmarks against CPython's asyncio, uvloop and trio
 	help    print this help
 
-Run "aio tour -h" or "aio bench -h" for their flags.
+Run "aio tour -h" for its flags.
 `
 
 func main() {
@@ -98,10 +86,6 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "tour":
 		return tourCommand(rest, stdout, stderr)
-	case "bench":
-		return benchCommand(rest, stdout, stderr)
-	case "bench-worker": // run by "aio bench", one process per measurement
-		return benchWorkerCommand(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -11,7 +11,7 @@ import (
 )
 
 // section is one example of the talk: its name in the tour's output (the same
-// as in shared/talk/reference.py) and the function that runs it.
+// as in testdata/reference.py) and the function that runs it.
 type section struct {
 	name string
 	run  func(*tourContext) error

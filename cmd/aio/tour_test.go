@@ -14,14 +14,7 @@ import (
 	"github.com/aio-go/aio/internal/leakcheck"
 )
 
-func TestMain(m *testing.M) {
-	// "aio bench" starts its Go workers as os.Executable() bench-worker
-	// ...; under test that is this binary, which then acts as the worker.
-	if len(os.Args) > 1 && os.Args[1] == "bench-worker" {
-		os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	leakcheck.Main(m)
-}
+func TestMain(m *testing.M) { leakcheck.Main(m) }
 
 // talkOrder is the tour as the talk orders it, written out so that a section
 // dropped from the registry, or moved, fails a test.
@@ -61,7 +54,7 @@ var talkOrder = []string{
 var anyOrderAtOnce = map[string]bool{"trio-nursery": true, "asyncio-executor": true}
 
 func TestEverySectionPrintsWhatCPythonPrints(t *testing.T) {
-	data, err := os.ReadFile(referenceOut(t))
+	data, err := os.ReadFile(referenceOut)
 	if err != nil {
 		t.Fatal(err)
 	}

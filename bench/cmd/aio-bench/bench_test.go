@@ -5,15 +5,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/aio-go/aio/bench/harness"
+	"github.com/aio-go/aio/internal/leakcheck"
 )
 
-// TestBenchSmoke runs "aio bench --smoke" end to end: every workload in the
+func TestMain(m *testing.M) {
+	// The harness starts its Go workers as os.Executable() worker ...;
+	// under test that is this binary, which then acts as the worker.
+	if len(os.Args) > 1 && os.Args[1] == workerArg {
+		os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	leakcheck.Main(m)
+}
+
+// TestBenchSmoke runs "aio-bench --smoke" end to end: every workload in the
 // aio and go runtimes (this test binary is their worker, see TestMain) and,
 // where this machine has them, in the Python peers; then the report and the
 // chart. A failed worker fails the run; a missing peer is only a note.
@@ -25,9 +37,9 @@ func TestBenchSmoke(t *testing.T) {
 	dir := t.TempDir()
 	out, chart := filepath.Join(dir, "BENCHMARKS.md"), filepath.Join(dir, "benchmarks.png")
 	var stdout, stderr bytes.Buffer
-	code := cli([]string{"bench", "--smoke", "--out", out, "--chart", chart}, &stdout, &stderr)
+	code := cli([]string{"--smoke", "--out", out, "--chart", chart}, &stdout, &stderr)
 	if code != 0 {
-		t.Fatalf("aio bench --smoke: exit status %d\n%s", code, stderr.String())
+		t.Fatalf("aio-bench --smoke: exit status %d\n%s", code, stderr.String())
 	}
 	md, err := os.ReadFile(out)
 	if err != nil {
@@ -73,7 +85,7 @@ func TestBenchSmokeWritesNothingByDefault(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
-	if code := cli([]string{"bench", "--smoke", "--only", "gen_send"}, &stdout, &stderr); code != 0 {
+	if code := cli([]string{"--smoke", "--only", "gen_send"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit status %d\n%s", code, stderr.String())
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
@@ -81,16 +93,63 @@ func TestBenchSmokeWritesNothingByDefault(t *testing.T) {
 	}
 }
 
+// TestFullRunOutsideTheRepositoryNeedsOutAndChart checks that a full run
+// refuses to start where it cannot find the docs/ it writes to by default,
+// before any worker runs.
+func TestFullRunOutsideTheRepositoryNeedsOutAndChart(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var stdout, stderr bytes.Buffer
+	if code := cli([]string{"--only", "gen_send"}, &stdout, &stderr); code != 2 {
+		t.Errorf("exit status %d, want 2\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--out and --chart") {
+		t.Errorf("stderr %q does not say what to give", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "gen_send") {
+		t.Errorf("a workload ran:\n%s", stderr.String())
+	}
+}
+
+// TestBuiltBinaryIsItsOwnWorker builds aio-bench as a user would and runs
+// one workload with it: the harness must start the binary itself, with
+// "worker", as the aio and go workers (under go test that is the test
+// binary instead, which TestMain turns into the worker).
+func TestBuiltBinaryIsItsOwnWorker(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build aio-bench with")
+	}
+	bin := filepath.Join(t.TempDir(), "aio-bench")
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--smoke", "--only", "gen_send")
+	cmd.Dir = t.TempDir()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("aio-bench --smoke --only gen_send: %v\n%s", err, stderr.String())
+	}
+	for _, rt := range []string{harness.AIO, harness.Go} {
+		if !regexp.MustCompile(`gen_send +` + rt + ` +rep 1/1 +\d`).MatchString(stderr.String()) {
+			t.Errorf("no figure from the %s worker:\n%s", rt, stderr.String())
+		}
+	}
+}
+
 func TestBenchUsage(t *testing.T) {
 	for _, args := range [][]string{
-		{"bench", "--only", "no_such_workload", "--smoke"},
-		{"bench", "--reps", "-1"},
-		{"bench", "extra"},
-		{"bench-worker", "--runtime", "aio", "--workload", "no_such_workload", "--size", "1"},
-		{"bench-worker", "--runtime", "uvloop", "--workload", "spawn", "--size", "1"},
-		{"bench-worker", "--runtime", "go", "--workload", "spawn", "--size", "0"},
-		{"bench-worker", "--runtime", "go", "--workload", "spawn", "--size", "1", "--warmup", "-1"},
-		{"bench-worker", "--runtime", "aio", "--workload", "parked", "--size", "1", "--warmup", "1"},
+		{"--only", "no_such_workload", "--smoke"},
+		{"--reps", "-1"},
+		{"extra"},
+		{"worker", "--runtime", "aio", "--workload", "no_such_workload", "--size", "1"},
+		{"worker", "--runtime", "uvloop", "--workload", "spawn", "--size", "1"},
+		{"worker", "--runtime", "go", "--workload", "spawn", "--size", "0"},
+		{"worker", "--runtime", "go", "--workload", "spawn", "--size", "1", "--warmup", "-1"},
+		{"worker", "--runtime", "aio", "--workload", "parked", "--size", "1", "--warmup", "1"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := cli(args, &stdout, &stderr); code != 2 {
@@ -104,7 +163,7 @@ func TestBenchUsage(t *testing.T) {
 // one it has not.
 func TestBenchWorkerProtocol(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := cli([]string{"bench-worker", "--runtime", "go", "--workload", "parked", "--size", "100"}, &stdout, &stderr); code != 0 {
+	if code := cli([]string{"worker", "--runtime", "go", "--workload", "parked", "--size", "100"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit status %d\n%s", code, stderr.String())
 	}
 	var res struct {
@@ -128,7 +187,7 @@ func TestBenchWorkerProtocol(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := cli([]string{"bench-worker", "--runtime", "go", "--workload", "sleep0_1", "--size", "10"}, &stdout, &stderr); code != 3 {
+	if code := cli([]string{"worker", "--runtime", "go", "--workload", "sleep0_1", "--size", "10"}, &stdout, &stderr); code != 3 {
 		t.Errorf("sleep0_1 in go: exit status %d, want 3", code)
 	}
 	if stdout.Len() > 0 {
@@ -150,7 +209,7 @@ func TestBenchWorkerWarmup(t *testing.T) {
 		{"go", "tree_none_tg", "2"},
 	} {
 		var stdout, stderr bytes.Buffer
-		args := []string{"bench-worker", "--runtime", c.rt, "--workload", c.workload, "--size", c.size, "--warmup", "2"}
+		args := []string{"worker", "--runtime", c.rt, "--workload", c.workload, "--size", c.size, "--warmup", "2"}
 		if code := cli(args, &stdout, &stderr); code != 0 {
 			t.Errorf("%q: exit status %d\n%s", args, code, stderr.String())
 			continue

@@ -13,21 +13,21 @@ import (
 	"github.com/aio-go/aio/bench/harness"
 )
 
-// benchCommand is "aio bench": the benchmark suite of bench/README.md
-// against CPython's asyncio, uvloop and trio. It writes the Markdown report
-// and the chart, and prints its progress on stderr. Exit status 1 if a
-// worker failed (a peer skipped for lack of python3, uvloop or trio is not a
-// failure), 2 for a usage error.
+// benchCommand is aio-bench without "worker": the benchmark suite of
+// bench/README.md against CPython's asyncio, uvloop and trio. It writes the
+// Markdown report and the chart, and prints its progress on stderr. Exit
+// status 1 if a worker failed (a peer skipped for lack of python3, uvloop or
+// trio is not a failure), 2 for a usage error.
 func benchCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("aio bench", flag.ContinueOnError)
+	fs := flag.NewFlagSet("aio-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	smoke := fs.Bool("smoke", false, "tiny sizes, one repetition, no warm-up round (the in-process warm-up of spawn and the trees stays); writes nothing unless --out or --chart is given")
 	reps := fs.Int("reps", 0, fmt.Sprintf("repetitions of every workload (default %d, fewer for the workloads whose Python peers take seconds a run)", harness.DefaultReps))
-	out := fs.String("out", "", "the Markdown report (default docs/BENCHMARKS.md; none in smoke mode)")
-	chart := fs.String("chart", "", "the PNG chart (default docs/benchmarks.png; none in smoke mode)")
+	out := fs.String("out", "", "the Markdown report (default docs/BENCHMARKS.md in the repository's root; none in smoke mode)")
+	chart := fs.String("chart", "", "the PNG chart (default docs/benchmarks.png in the repository's root; none in smoke mode)")
 	only := fs.String("only", "", "comma-separated workloads to run (default all): "+strings.Join(harness.Names(), ","))
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: aio bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -40,23 +40,28 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if !*smoke {
+	if !*smoke && (*out == "" || *chart == "") {
+		root := harness.RepoRoot()
+		if root == "" {
+			fmt.Fprintf(stderr, "aio-bench: not inside the aio repository: give --out and --chart\n")
+			return 2
+		}
 		if *out == "" {
-			*out = filepath.Join("docs", "BENCHMARKS.md")
+			*out = filepath.Join(root, "docs", "BENCHMARKS.md")
 		}
 		if *chart == "" {
-			*chart = filepath.Join("docs", "benchmarks.png")
+			*chart = filepath.Join(root, "docs", "benchmarks.png")
 		}
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		fmt.Fprintf(stderr, "aio bench: cannot find the worker: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench: cannot find the worker: %v\n", err)
 		return 1
 	}
 	opts := harness.Options{
 		Smoke:    *smoke,
 		Reps:     *reps,
-		Worker:   []string{exe, "bench-worker"},
+		Worker:   []string{exe, workerArg},
 		Progress: stderr,
 	}
 	for name := range strings.SplitSeq(*only, ",") {
@@ -66,23 +71,23 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := harness.Run(context.Background(), opts)
 	if err != nil {
-		fmt.Fprintf(stderr, "aio bench: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench: %v\n", err)
 		if rep == nil {
 			return 2
 		}
 		return 1
 	}
 	if err := writeBenchOutputs(rep, benchCommandLine(exe, args), *out, *chart); err != nil {
-		fmt.Fprintf(stderr, "aio bench: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench: %v\n", err)
 		return 1
 	}
 	noun := "workloads"
 	if len(rep.Outcomes) == 1 {
 		noun = "workload"
 	}
-	fmt.Fprintf(stderr, "aio bench: %d %s in %v\n", len(rep.Outcomes), noun, rep.Wall.Round(1e9))
+	fmt.Fprintf(stderr, "aio-bench: %d %s in %v\n", len(rep.Outcomes), noun, rep.Wall.Round(1e9))
 	for _, f := range rep.Failures {
-		fmt.Fprintf(stderr, "aio bench: failed: %s\n", f)
+		fmt.Fprintf(stderr, "aio-bench: failed: %s\n", f)
 	}
 	if len(rep.Failures) > 0 {
 		return 1
@@ -140,15 +145,15 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-// benchCommandLine is the command as the report records it: "go run
-// ./cmd/aio bench ..." when go run built the binary, "aio bench ..."
+// benchCommandLine is the command as the report records it: "cd bench &&
+// go run ./cmd/aio-bench ..." when go run built the binary, "aio-bench ..."
 // otherwise.
 func benchCommandLine(exe string, args []string) string {
-	cmd := "aio"
+	cmd := "aio-bench"
 	if strings.Contains(filepath.ToSlash(exe), "/go-build") {
-		cmd = "go run ./cmd/aio"
+		cmd = "cd bench && go run ./cmd/aio-bench"
 	}
-	parts := []string{cmd, "bench"}
+	parts := []string{cmd}
 	for _, a := range args {
 		if strings.ContainsAny(a, " \t'\"$") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"

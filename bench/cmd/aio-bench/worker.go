@@ -12,14 +12,14 @@ import (
 	"github.com/aio-go/aio/bench/workloads"
 )
 
-// benchWorkerCommand is the hidden "aio bench-worker": one workload, once,
-// in the aio or go runtime, after --warmup untimed rounds, printed as the
-// worker protocol's JSON line (bench/README.md). The harness ("aio bench")
-// runs it in a process of its own for every measurement. Exit status 3
-// means the runtime does not have the workload; 2 is a usage error,
-// including a warm-up asked of a memory workload.
-func benchWorkerCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("aio bench-worker", flag.ContinueOnError)
+// workerCommand is "aio-bench worker": one workload, once, in the aio or go
+// runtime, after --warmup untimed rounds, printed as the worker protocol's
+// JSON line (bench/README.md). The harness (aio-bench itself) runs it in a
+// process of its own for every measurement. Exit status 3 means the runtime
+// does not have the workload; 2 is a usage error, including a warm-up asked
+// of a memory workload.
+func workerCommand(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("aio-bench worker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rt := fs.String("runtime", "", "aio or go")
 	workload := fs.String("workload", "", "the workload's name (bench/README.md)")
@@ -32,7 +32,7 @@ func benchWorkerCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() > 0 || (*rt != workloads.AIO && *rt != workloads.Go) || !slices.Contains(workloads.Names(), *workload) || *size < 1 || *warmup < 0 {
-		fmt.Fprintf(stderr, "usage: aio bench-worker --runtime {aio,go} --workload NAME --size N [--warmup K]\nworkloads: %s\n",
+		fmt.Fprintf(stderr, "usage: aio-bench worker --runtime {aio,go} --workload NAME --size N [--warmup K]\nworkloads: %s\n",
 			strings.Join(workloads.Names(), " "))
 		return 2
 	}
@@ -41,10 +41,10 @@ func benchWorkerCommand(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, workloads.ErrNoWorkload):
 		return 3
 	case errors.Is(err, workloads.ErrNoWarmup):
-		fmt.Fprintf(stderr, "aio bench-worker: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench worker: %v\n", err)
 		return 2
 	case err != nil:
-		fmt.Fprintf(stderr, "aio bench-worker: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench worker: %v\n", err)
 		return 1
 	}
 	line, err := json.Marshal(res)
@@ -52,7 +52,7 @@ func benchWorkerCommand(args []string, stdout, stderr io.Writer) int {
 		_, err = fmt.Fprintf(stdout, "%s\n", line)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "aio bench-worker: %v\n", err)
+		fmt.Fprintf(stderr, "aio-bench worker: %v\n", err)
 		return 1
 	}
 	return 0
