@@ -44,6 +44,7 @@ var pairs = []pair{
 	{"one Sleep(ctx, 0) step", "aio/BenchmarkSleep0", "aio/BenchmarkPullBaseline", "ns/op", 2.5, "", ""},
 	{"spawn a task and await it", "aio/BenchmarkSpawn", "aio/BenchmarkGoWaitGroupBaseline", "ns/op", 1, "", ""},
 	{"one hop of a future ping-pong", "aio/BenchmarkFuturePingPong", "aio/BenchmarkChanPingPongBaseline", "ns/op", 1.2, "", ""},
+	{"one hop of a parking-lot ping-pong", "aio/BenchmarkParkingLotPingPong", "aio/BenchmarkFuturePingPong", "ns/op", 1.1, "", ""},
 	{"ToThread round trip of an empty job", "aio/BenchmarkToThread", "aio/BenchmarkGoChanRoundTripBaseline", "ns/op", 2, "", ""},
 	{"CallSoonThreadsafe, 4 goroutines, per call", "aio/BenchmarkCallSoonThreadsafe", "aio/BenchmarkBufferedChanSendBaseline", "ns/call", 2, "", ""},
 	{"async_tree (6 levels x 6), Gather", "aio/BenchmarkAsyncTreeGather", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
