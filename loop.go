@@ -160,9 +160,15 @@ func newLoop(cfg *config) *Loop {
 // finish are reported; then the loop closes, and work posted to it from
 // other goroutines from then on is refused with ErrLoopClosed. The errors of
 // tasks that nobody retrieved (by awaiting them, or through Result), other
-// than cancellations, are not dropped: Run returns them joined to main's
-// error, each as a *TaskError, with the panics of callbacks and the
-// executor's shutdown error.
+// than cancellations, are not dropped: each is a *TaskError, reported with
+// the panics of callbacks and the executor's shutdown error.
+//
+// Run's error is main's error as it is when there is nothing else to
+// report; otherwise it is main's error joined to the others (Unwrap()
+// []error, main's first). If the loop deadlocked (on the virtual clock,
+// every task waiting and nothing able to wake one), main's error is inside
+// a *DeadlockError, one error for which errors.Is(err, ErrDeadlock) and
+// errors.Is(err, main's error) both hold.
 //
 // Run called from inside a task returns ErrNested without running main; a
 // nil main returns an error. A panic in main becomes a *PanicError.
@@ -192,17 +198,14 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if l.debug {
 		l.reportPending()
 	}
-	if serr := l.shutdown(); err == nil {
-		err = serr
-	}
+	stuck := l.shutdown()
 	t.retrieved = true
 	delete(l.unretrieved, &t.taskBase)
-	errs := []error{err, t.err}
-	errs = append(errs, l.unretrievedErrors()...)
-	errs = append(errs, l.callbackErrs...)
-	errs = append(errs, l.shutdownExecutor())
+	others := l.unretrievedErrors()
+	others = append(others, l.callbackErrs...)
+	others = append(others, l.shutdownExecutor())
 	l.close()
-	return t.result, errors.Join(errs...)
+	return t.result, runError(t.err, err != nil || stuck != nil, stuck, &t.taskBase, others)
 }
 
 // mergeParent is the main task's parent when Run has an outside context:

@@ -1,19 +1,25 @@
 package aio
 
-import "errors"
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // shutdown cancels every task that is still running and runs the loop until
 // they have all finished, as asyncio.run does at its end. On the virtual
 // clock, tasks that can never finish (they wait, shielded, for something
-// nobody will do) are unwound by force, their deferred calls run, and the
-// deadlock is reported.
-func (l *Loop) shutdown() error {
+// nobody will do) are unwound by force, their deferred calls run, and
+// shutdown returns them: Run reports them in its *DeadlockError rather than
+// one by one.
+func (l *Loop) shutdown() (stuck []*taskBase) {
 	l.root.cancel(l, ErrLoopShutdown)
-	err := l.runUntil(func() bool { return l.live == 0 })
-	if err == nil {
+	if err := l.runUntil(func() bool { return l.live == 0 }); err == nil {
 		return nil
 	}
-	for _, t := range l.liveTasks() {
+	stuck = l.liveTasks()
+	for _, t := range stuck {
 		if t.co != nil {
 			if p := t.co.Kill(); p != nil && t.err == nil {
 				t.err = &PanicError{Value: p, Task: t.Name()}
@@ -21,11 +27,12 @@ func (l *Loop) shutdown() error {
 			t.co = nil
 		}
 		if t.err == nil {
-			t.err = err
+			t.err = ErrDeadlock
+			t.retrieved = true // the DeadlockError names it
 		}
 		l.finish(t)
 	}
-	return err
+	return stuck
 }
 
 // liveTasks returns the tasks that have not finished: every one of them is
@@ -67,4 +74,68 @@ func (l *Loop) unretrievedErrors() []error {
 	}
 	clear(l.unretrieved)
 	return errs
+}
+
+// DeadlockError is Run's error when its loop deadlocked: on the virtual
+// clock, every task was waiting and nothing could wake one. Main is then
+// cancelled like any task at shutdown; the tasks that could not finish
+// even so (they waited under a shield) are unwound, their deferred calls
+// run. errors.Is(err, ErrDeadlock) holds, and errors.Is and errors.As see
+// main's error through it as well. Its message is one line.
+type DeadlockError struct {
+	// Main is what main returned, nil if it returned nil or was unwound
+	// (then "main" is among Tasks).
+	Main error
+	// Tasks names the tasks that Run unwound because they could never
+	// finish, in the order of the task tree.
+	Tasks []string
+}
+
+func (e *DeadlockError) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrDeadlock.Error())
+	for i, name := range e.Tasks {
+		if i == 0 {
+			b.WriteString("; tasks unwound: ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(name))
+	}
+	if e.Main != nil {
+		b.WriteString("; main returned: ")
+		b.WriteString(e.Main.Error())
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrDeadlock) hold.
+func (e *DeadlockError) Is(target error) bool { return target == ErrDeadlock }
+
+// Unwrap returns main's error.
+func (e *DeadlockError) Unwrap() error { return e.Main }
+
+// runError is Run's error: main's error (inside a *DeadlockError if the
+// loop deadlocked) and the others, which are joined to it only if there
+// are any: main's error alone is returned as it is.
+func runError(main error, deadlocked bool, stuck []*taskBase, mainTask *taskBase, others []error) error {
+	if deadlocked {
+		de := &DeadlockError{Main: main}
+		for _, t := range stuck {
+			de.Tasks = append(de.Tasks, t.Name())
+			if t == mainTask {
+				de.Main = nil
+			}
+		}
+		main = de
+	}
+	errs := append([]error{main}, others...)
+	errs = slices.DeleteFunc(errs, func(err error) bool { return err == nil })
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }
