@@ -51,9 +51,6 @@ func (h *Handle) run(l *Loop) {
 // made from it, and a panic in it is kept for Run to report instead of
 // taking the loop down.
 func (l *Loop) callback(fn func()) {
-	if l.closed.Load() {
-		return // posted from another goroutine just before the loop closed
-	}
 	was := l.inCallback
 	l.inCallback = true
 	var start time.Time

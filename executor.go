@@ -302,14 +302,34 @@ func (l *Loop) defaultExecutor() Executor {
 }
 
 // shutdownExecutor shuts the default executor down at the end of Run,
-// waiting for its running jobs up to the configured bound.
+// waiting for its running jobs up to the configured bound, as asyncio.run
+// awaits shutdown_default_executor: the shutdown runs on a goroutine of its
+// own while the loop goes on running what the jobs, or anyone, submit to
+// it. The shutdown counts as outside work, so the virtual clock stands
+// still until it is over.
 func (l *Loop) shutdownExecutor() error {
-	if l.executor == nil {
+	ex := l.executor
+	if ex == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.executorWait)
-	defer cancel()
-	return l.executor.Shutdown(ctx)
+	var (
+		err  error
+		done bool
+	)
+	l.outside++
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), l.cfg.executorWait)
+		serr := ex.Shutdown(ctx)
+		cancel()
+		l.inbox.post(func() {
+			l.outside--
+			err, done = serr, true
+		})
+	}()
+	// With the shutdown counted as outside work, the loop cannot find
+	// itself deadlocked meanwhile: runUntil returns only once it is done.
+	l.runUntil(func() bool { return done })
+	return err
 }
 
 // DefaultWorkers is the default executor's size when WithWorkers is not

@@ -77,12 +77,16 @@ func (b *inbox) drain() {
 	b.mu.Unlock()
 }
 
-// close refuses later posts and runs what was posted until now: the loop's
-// closed flag is set, so those functions see it (a coroutine started from
-// another goroutine fails with ErrLoopClosed, a callback is dropped).
+// close refuses later posts: from then on, a post reports false at the
+// call. What was posted before stays in the inbox for the loop to run, so
+// an accepted post is never dropped (see Loop.shutdown). Called on the
+// loop's thread.
 func (b *inbox) close() {
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
-	b.drain()
 }
+
+// isClosed reports whether close was called. Only the loop's thread, which
+// is the one that closes, may call it without the lock.
+func (b *inbox) isClosed() bool { return b.closed }

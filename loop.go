@@ -153,15 +153,29 @@ func newLoop(cfg *config) *Loop {
 // and error, like asyncio.run. It blocks until main has returned and the
 // loop has shut down.
 //
-// Shutdown follows asyncio.run, in this order: when main returns, every
-// task still running is cancelled and waited for; then the default
-// executor is shut down, waiting for its running jobs up to the bound set
-// by WithExecutorWait (5 minutes by default), and the jobs that did not
-// finish are reported; then the loop closes, and work posted to it from
-// other goroutines from then on is refused with ErrLoopClosed. The errors of
-// tasks that nobody retrieved (by awaiting them, or through Result), other
-// than cancellations, are not dropped: each is a *TaskError, reported with
-// the panics of callbacks and the executor's shutdown error.
+// Shutdown follows asyncio.run, in this order, and the loop keeps running
+// throughout, so that what is submitted to it meanwhile runs:
+//
+//  1. When main returns, every task still running is cancelled (the cause
+//     is ErrLoopShutdown) and the loop runs until they have all finished.
+//     From then on, a new task (from RunCoroutineThreadsafe, say) is
+//     cancelled before its first step: its function never runs.
+//  2. The default executor is shut down: Run waits for its running jobs,
+//     up to the bound set by WithExecutorWait (5 minutes by default), and
+//     reports the jobs that did not finish. Meanwhile the loop runs what
+//     the jobs, or any goroutine, post to it, and the virtual clock stands
+//     still.
+//  3. The loop's inbox closes: CallSoonThreadsafe and
+//     RunCoroutineThreadsafe return ErrLoopClosed from then on. What they
+//     had accepted runs, once: a callback runs, a coroutine's future
+//     completes (with the cancellation of step 1). Callbacks ready then
+//     run too; callbacks scheduled after that and timers not yet due are
+//     dropped.
+//
+// Then the loop is closed. The errors of tasks that nobody retrieved (by
+// awaiting them, or through Result), other than cancellations, are not
+// dropped: each is a *TaskError, reported with the panics of callbacks and
+// the executor's shutdown error.
 //
 // Run's error is main's error as it is when there is nothing else to
 // report; otherwise it is main's error joined to the others (Unwrap()
@@ -198,12 +212,12 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if l.debug {
 		l.reportPending()
 	}
-	stuck := l.shutdown()
+	stuck, executorErr := l.shutdown()
 	t.retrieved = true
 	delete(l.unretrieved, &t.taskBase)
 	others := l.unretrievedErrors()
 	others = append(others, l.callbackErrs...)
-	others = append(others, l.shutdownExecutor())
+	others = append(others, executorErr)
 	l.close()
 	return t.result, runError(t.err, err != nil || stuck != nil, stuck, &t.taskBase, others)
 }
@@ -230,6 +244,11 @@ func (l *Loop) runUntil(stop func() bool) error {
 	for !stop() {
 		l.inbox.drain()
 		if l.ready.len() == 0 {
+			if stop() {
+				// What the inbox brought was what stop waited for: idling
+				// now could move the virtual clock past it.
+				return nil
+			}
 			if err := l.idle(); err != nil {
 				return err
 			}
@@ -273,6 +292,18 @@ func (l *Loop) idle() error {
 	}
 	l.trimPool()
 	when, ok := l.timers.next()
+	if l.inbox.isClosed() {
+		// The end of Run's shutdown: nothing from outside can arrive, and
+		// only tasks are waited for, not timers alone.
+		switch {
+		case l.live == 0:
+			return nil
+		case !ok:
+			return ErrDeadlock
+		}
+		l.clock.wait(when, nil)
+		return nil
+	}
 	if l.clock.virtual() {
 		switch {
 		case l.outside > 0 || !l.inbox.empty():

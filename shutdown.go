@@ -7,15 +7,47 @@ import (
 	"strings"
 )
 
-// shutdown cancels every task that is still running and runs the loop until
-// they have all finished, as asyncio.run does at its end. On the virtual
-// clock, tasks that can never finish (they wait, shielded, for something
-// nobody will do) are unwound by force, their deferred calls run, and
-// shutdown returns them: Run reports them in its *DeadlockError rather than
-// one by one.
-func (l *Loop) shutdown() (stuck []*taskBase) {
+// shutdown is the end of Run once main has returned, asyncio.run's order,
+// with the loop running throughout, so that what anyone submits to it
+// meanwhile runs:
+//
+//  1. The root is cancelled (ErrLoopShutdown) and the loop runs until
+//     every task has finished. From then on every new task is born
+//     cancelled: it never runs its function.
+//  2. The default executor is shut down (shutdownExecutor), the loop
+//     running until it is.
+//  3. The inbox closes: from then on thread-safe submissions are refused at
+//     the call. The loop runs until what the inbox had accepted has run,
+//     with the tasks that made (born cancelled), and at least one step, so
+//     that the callbacks ready then run too; callbacks scheduled after that
+//     step and timers not yet due are dropped, as asyncio's loop.close
+//     drops them.
+//
+// On the virtual clock, tasks that can never finish (they wait, shielded,
+// for something nobody will do) are unwound by force, their deferred
+// calls run, and shutdown returns them: Run reports them in its
+// *DeadlockError rather than one by one. Once the inbox is closed nothing
+// from outside can wake a task, and the same holds on the real clock.
+func (l *Loop) shutdown() (stuck []*taskBase, executorErr error) {
 	l.root.cancel(l, ErrLoopShutdown)
-	if err := l.runUntil(func() bool { return l.live == 0 }); err == nil {
+	stuck = l.settle(func() bool { return l.live == 0 })
+	executorErr = l.shutdownExecutor()
+	l.inbox.close()
+	stepped := false
+	stuck = append(stuck, l.settle(func() bool {
+		if l.live == 0 && l.inbox.empty() && (stepped || l.ready.len() == 0) {
+			return true
+		}
+		stepped = true
+		return false
+	})...)
+	return stuck, executorErr
+}
+
+// settle runs the loop until stop reports true; if the loop deadlocks
+// first, it unwinds the tasks that have not finished and returns them.
+func (l *Loop) settle(stop func() bool) (stuck []*taskBase) {
+	if err := l.runUntil(stop); err == nil {
 		return nil
 	}
 	stuck = l.liveTasks()
@@ -57,9 +89,11 @@ func (l *Loop) liveTasks() []*taskBase {
 // running when main returns.
 var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
 
+// close marks the loop closed, after shutdown: calls with its tasks'
+// contexts fail with ErrLoopClosed from then on, and its idle coroutines
+// end.
 func (l *Loop) close() {
 	l.closed.Store(true)
-	l.inbox.close()
 	l.pool.Drain()
 }
 

@@ -23,8 +23,11 @@ func GetRunningLoop(ctx context.Context) (*Loop, error) {
 
 // CallSoonThreadsafe arranges for fn to run on the loop as a callback,
 // asyncio's call_soon_threadsafe: it may be called from any goroutine. A
-// burst of calls costs the loop one wake-up. It returns ErrLoopClosed once
-// the loop has closed (fn then never runs); a nil fn is an error.
+// burst of calls costs the loop one wake-up. A call that returns nil runs
+// fn exactly once, even while Run shuts down: the loop runs what it has
+// accepted before it closes. Once Run has closed the loop's inbox (the
+// last step of its shutdown) it returns ErrLoopClosed, and fn never runs.
+// A nil fn is an error.
 func (l *Loop) CallSoonThreadsafe(fn func()) error {
 	if fn == nil {
 		return errNilFunc
@@ -64,19 +67,20 @@ func (f *ConcurrentFuture[T]) complete(v T, err error) {
 // RunCoroutineThreadsafe starts fn as a task of the loop from any
 // goroutine, asyncio.run_coroutine_threadsafe, and returns a future for its
 // outcome. The task belongs to the loop (Run cancels it at the end, and the
-// future then holds the cancellation). It returns ErrLoopClosed if the loop
-// has closed, and an error for a nil fn.
+// future then holds the cancellation). A coroutine submitted after main
+// returned, while Run shuts down, is accepted like any other, but its task
+// is cancelled before its first step, as every task created once Run has
+// cancelled the leftovers: its function never runs, and the future
+// completes with a *CancelledError whose cause is ErrLoopShutdown. The
+// future of an accepted coroutine always completes before Run returns.
+// RunCoroutineThreadsafe returns ErrLoopClosed once Run has closed the
+// loop's inbox, and an error for a nil fn.
 func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error)) (*ConcurrentFuture[T], error) {
 	if fn == nil {
 		return nil, errNilFunc
 	}
 	f := &ConcurrentFuture[T]{loop: l, done: make(chan struct{})}
 	ok := l.inbox.post(func() {
-		if l.closed.Load() {
-			var zero T
-			f.complete(zero, ErrLoopClosed)
-			return
-		}
 		t := newTask(l, &l.root.ctx, infoThreadsafe, fn)
 		t.retrieved = true // the future hands the error to its waiter
 		t.addCallback(func() { f.complete(t.result, t.err) })
