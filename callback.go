@@ -53,9 +53,9 @@ func (h *Handle) run(l *Loop) {
 func (l *Loop) callback(fn func()) {
 	was := l.inCallback
 	l.inCallback = true
-	var start time.Time
+	var step *runningStep
 	if l.debug {
-		start = time.Now()
+		step = l.callbackBegins(fn)
 	}
 	defer func() {
 		l.inCallback = was
@@ -63,7 +63,7 @@ func (l *Loop) callback(fn func()) {
 			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
 		}
 		if l.debug {
-			l.callbackTook(fn, time.Since(start))
+			l.callbackTook(step)
 		}
 	}()
 	fn()

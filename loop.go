@@ -56,6 +56,7 @@ type Loop struct {
 	slowStep    time.Duration
 	log         *slog.Logger
 	debugInfo   map[*taskBase]*debugInfo // debug mode only
+	watch       *watchdog                // debug mode only
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -207,6 +208,9 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	t := newTask(l, parent, infoMain, main)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
+	}
+	if l.debug {
+		defer l.startWatchdog()()
 	}
 	err := l.runUntil(func() bool { return t.state == done })
 	if l.debug {
