@@ -2,6 +2,7 @@ package aio
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -29,6 +30,9 @@ func GetRunningLoop(ctx context.Context) (*Loop, error) {
 // last step of its shutdown) it returns ErrLoopClosed, and fn never runs.
 // A nil fn is an error.
 func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	if !l.made() {
+		return errNoLoop
+	}
 	if fn == nil {
 		return errNilFunc
 	}
@@ -38,13 +42,26 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 	return nil
 }
 
+// errNoLoop is the error of a thread-safe submission to a nil or zero
+// *Loop, one that Run did not make and that will never run anything: for
+// errors.Is it is ErrLoopClosed, so code that stops posting to a closed
+// loop stops here too.
+var errNoLoop = fmt.Errorf("%w: the *Loop is nil or zero, not one that Run made", ErrLoopClosed)
+
+// made reports whether l is a loop that Run made: newLoop sets the inbox's
+// loop before the *Loop is handed to anyone, so any goroutine may ask.
+func (l *Loop) made() bool { return l != nil && l.inbox.loop != nil }
+
 // post runs fn on the loop thread at its next step; it reports false if
 // the loop has closed.
 func (l *Loop) post(fn func()) bool { return l.inbox.post(fn) }
 
 // ConcurrentFuture is the result of a coroutine started from another
 // goroutine with RunCoroutineThreadsafe, Python's concurrent.futures.Future:
-// its methods may be called from any goroutine.
+// its methods may be called from any goroutine. A nil or zero
+// ConcurrentFuture belongs to no coroutine: its Done channel is closed,
+// Wait and Result return an error for which errors.Is(err,
+// ErrInvalidState) holds, and Cancel does nothing.
 type ConcurrentFuture[T any] struct {
 	loop   *Loop
 	done   chan struct{}
@@ -76,6 +93,9 @@ func (f *ConcurrentFuture[T]) complete(v T, err error) {
 // RunCoroutineThreadsafe returns ErrLoopClosed once Run has closed the
 // loop's inbox, and an error for a nil fn.
 func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error)) (*ConcurrentFuture[T], error) {
+	if !l.made() {
+		return nil, errNoLoop
+	}
 	if fn == nil {
 		return nil, errNilFunc
 	}
@@ -102,6 +122,10 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error))
 // error, or returns ctx's error (the task goes on) if ctx is done first. It
 // must not be called from a task of the same loop, which it would block.
 func (f *ConcurrentFuture[T]) Wait(ctx context.Context) (T, error) {
+	if f == nil || f.done == nil {
+		var zero T
+		return zero, errNoFuture
+	}
 	select {
 	case <-f.done:
 		return f.result, f.err
@@ -112,11 +136,30 @@ func (f *ConcurrentFuture[T]) Wait(ctx context.Context) (T, error) {
 }
 
 // Done returns a channel that is closed when the task has finished.
-func (f *ConcurrentFuture[T]) Done() <-chan struct{} { return f.done }
+func (f *ConcurrentFuture[T]) Done() <-chan struct{} {
+	if f == nil || f.done == nil {
+		return closedChan
+	}
+	return f.done
+}
+
+// errNoFuture is the error of a nil or zero ConcurrentFuture.
+var errNoFuture = fmt.Errorf("%w: the ConcurrentFuture is nil or zero, not one that RunCoroutineThreadsafe made", ErrInvalidState)
+
+// closedChan is the Done channel of a nil or zero ConcurrentFuture.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Result returns the task's result and error once it has finished, and
 // ErrInvalidState before.
 func (f *ConcurrentFuture[T]) Result() (T, error) {
+	if f == nil || f.done == nil {
+		var zero T
+		return zero, errNoFuture
+	}
 	select {
 	case <-f.done:
 		return f.result, f.err
@@ -130,6 +173,9 @@ func (f *ConcurrentFuture[T]) Result() (T, error) {
 // completes with the task's cancellation. Cancelling a finished task does
 // nothing.
 func (f *ConcurrentFuture[T]) Cancel(cause error) {
+	if f == nil || !f.loop.made() {
+		return
+	}
 	f.loop.inbox.post(func() {
 		f.mu.Lock()
 		t := f.task
