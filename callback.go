@@ -10,7 +10,8 @@ import (
 
 // Handle is a callback scheduled on the loop, asyncio's Handle and
 // TimerHandle: CallSoon, CallLater and CallAt return one. Its methods must be
-// called on the loop's thread.
+// called on the loop's thread. A nil or zero Handle stands for no callback:
+// Cancel returns false and Cancelled reports false.
 type Handle struct {
 	loop      *Loop
 	fn        func()
@@ -22,7 +23,7 @@ type Handle struct {
 // Cancel stops the callback from running. It returns false if the callback
 // has run or was cancelled already.
 func (h *Handle) Cancel() bool {
-	if h.ran || h.cancelled {
+	if h == nil || h.loop == nil || h.ran || h.cancelled {
 		return false
 	}
 	h.cancelled = true
@@ -33,7 +34,7 @@ func (h *Handle) Cancel() bool {
 }
 
 // Cancelled reports whether Cancel stopped the callback.
-func (h *Handle) Cancelled() bool { return h.cancelled }
+func (h *Handle) Cancelled() bool { return h != nil && h.cancelled }
 
 // fire moves a timed callback to the ready queue, as asyncio does: it runs
 // after the tasks that were ready before it.
@@ -51,14 +52,11 @@ func (h *Handle) run(l *Loop) {
 // made from it, and a panic in it is kept for Run to report instead of
 // taking the loop down.
 func (l *Loop) callback(fn func()) {
-	if l.closed.Load() {
-		return // posted from another goroutine just before the loop closed
-	}
 	was := l.inCallback
 	l.inCallback = true
-	var start time.Time
+	var step *runningStep
 	if l.debug {
-		start = time.Now()
+		step = l.callbackBegins(fn)
 	}
 	defer func() {
 		l.inCallback = was
@@ -66,7 +64,7 @@ func (l *Loop) callback(fn func()) {
 			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
 		}
 		if l.debug {
-			l.callbackTook(fn, time.Since(start))
+			l.callbackTook(step)
 		}
 	}()
 	fn()

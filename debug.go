@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"reflect"
 	"runtime"
 	"time"
 )
@@ -14,8 +13,9 @@ import (
 // loop longer than a threshold (a blocking call in a task), naming the task
 // and the await it resumed from; it records where each task was created and
 // shows it in its reports; and when main returns it reports the tasks still
-// pending and, at the end, the errors nobody retrieved. Off, it costs a
-// branch per step.
+// pending and, at the end, the errors nobody retrieved. Its watchdog
+// (watchdog.go) reports a step that blocks the loop while it still runs.
+// Off, it costs a branch per step.
 
 // DefaultSlowStep is the debug mode's threshold for a slow step, asyncio's
 // slow_callback_duration.
@@ -37,6 +37,7 @@ func WithLogger(log *slog.Logger) Option { return Option{func(c *config) { c.log
 type debugInfo struct {
 	created string // where CreateTask was called
 	resumed string // the await the task parked in last
+	goid    int64  // the numeric id of its goroutine, for the watchdog
 }
 
 func debugFromEnv() bool { return os.Getenv("AIODEBUG") == "1" }
@@ -108,31 +109,45 @@ func (t *taskBase) stepSite() string {
 	return "start of the task, created at " + d.created
 }
 
-// stepTook reports a slow step, in debug mode: the task, how long, and where
-// the step began.
-func (l *Loop) stepTook(t *taskBase, began string, d time.Duration) {
+// stepTook ends the step s of t, in debug mode, and reports it if it was
+// slow: the task, how long, and where the step began. If the watchdog
+// reported the step while it ran, the warning says so
+// (reported_while_running), so that the two records can be matched.
+func (l *Loop) stepTook(t *taskBase, s *runningStep) {
+	reported := l.watch.retire(s)
+	d := time.Since(s.start)
 	if d < l.slowStep {
 		return
 	}
 	attrs := []any{"task", t.Name(), "seconds", d.Seconds()}
-	if began != "" {
-		attrs = append(attrs, "step_began_at", began)
+	if s.began != "" {
+		attrs = append(attrs, "step_began_at", s.began)
 	}
-	if d := t.debugOf(); d != nil {
-		attrs = append(attrs, "created_at", d.created)
+	if s.created != "" {
+		attrs = append(attrs, "created_at", s.created)
 	}
-	l.log.Warn(fmt.Sprintf("executing task %s took %.3f seconds", t.Name(), d.Seconds()), attrs...)
+	l.logTook(reported, fmt.Sprintf("executing task %s took %.3f seconds", t.Name(), d.Seconds()), attrs)
 }
 
-// callbackTook reports a slow callback, in debug mode, naming its function.
-func (l *Loop) callbackTook(fn func(), d time.Duration) {
+// callbackTook ends the callback s, in debug mode, and reports it if it was
+// slow, naming its function; see stepTook.
+func (l *Loop) callbackTook(s *runningStep) {
+	reported := l.watch.retire(s)
+	d := time.Since(s.start)
 	if d < l.slowStep {
 		return
 	}
-	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
-	l.log.Warn(fmt.Sprintf("executing callback %s took %.3f seconds", name, d.Seconds()),
-		"callback", name, "seconds", d.Seconds())
+	l.logTook(reported, fmt.Sprintf("executing callback %s took %.3f seconds", s.name, d.Seconds()),
+		[]any{"callback", s.name, "seconds", d.Seconds()})
 }
+
+func (l *Loop) logTook(reported bool, msg string, attrs []any) {
+	if reported {
+		attrs = append(attrs, "reported_while_running", true)
+	}
+	l.log.Warn(msg, attrs...)
+}
+
 
 // reportPending reports, in debug mode, the tasks still pending when main
 // returned: Run is about to cancel them.

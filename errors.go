@@ -58,8 +58,10 @@ var ErrInvalidState = errors.New("aio: invalid state")
 // RuntimeError).
 var ErrAwaitSelf = errors.New("aio: a task cannot await itself")
 
-// ErrDeadlock is Run's error when, on the virtual clock, every task waits and
-// nothing can wake any of them: no ready task, no timer, no outside work.
+// ErrDeadlock is what Run reports when, on the virtual clock, every task
+// waits and nothing can wake any of them: no ready task, no timer, no outside
+// work. Run's error is then a *DeadlockError, for which errors.Is(err,
+// ErrDeadlock) holds.
 var ErrDeadlock = errors.New("aio: deadlock: every task is waiting and nothing can wake one")
 
 // CancelledError is the error of an await whose context was cancelled. Cause

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aio-go/aio"
@@ -99,13 +100,18 @@ func ExampleRunCoroutineThreadsafe() {
 }
 
 // slowStepPrinter is a slog.Handler that prints which task a slow-step
-// warning is about; the seconds in the message vary from run to run.
+// warning is about; the seconds in the message vary from run to run. It
+// leaves out the watchdog's report, which comes only if the step is still
+// running when the watchdog looks.
 type slowStepPrinter struct{}
 
 func (slowStepPrinter) Enabled(context.Context, slog.Level) bool { return true }
 func (slowStepPrinter) WithAttrs([]slog.Attr) slog.Handler       { return slowStepPrinter{} }
 func (slowStepPrinter) WithGroup(string) slog.Handler            { return slowStepPrinter{} }
 func (slowStepPrinter) Handle(_ context.Context, r slog.Record) error {
+	if !strings.HasPrefix(r.Message, "executing task") {
+		return nil
+	}
 	r.Attrs(func(a slog.Attr) bool {
 		if a.Key == "task" {
 			fmt.Println(r.Level, "slow step in task", a.Value)
@@ -130,6 +136,56 @@ func ExampleWithDebug() {
 		return a.Await(ctx)
 	}, aio.WithDebug(), aio.WithSlowStep(50*time.Millisecond), aio.WithLogger(slog.New(slowStepPrinter{})))
 	// Output: WARN slow step in task a
+}
+
+// blockedStepPrinter is a slog.Handler that prints the watchdog's report
+// of a blocked step, with the state of the blocked goroutine, and then
+// releases it.
+type blockedStepPrinter struct{ release chan struct{} }
+
+func (h blockedStepPrinter) Enabled(context.Context, slog.Level) bool { return true }
+func (h blockedStepPrinter) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h blockedStepPrinter) WithGroup(string) slog.Handler            { return h }
+func (h blockedStepPrinter) Handle(_ context.Context, r slog.Record) error {
+	if !strings.HasSuffix(r.Message, "blocks the loop") {
+		return nil // the slow-step warning at the step's end
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "task":
+			fmt.Println(r.Level, "task", a.Value, "blocks the loop")
+		case "stack": // "goroutine 42 [chan receive]:\n..."
+			state, _, _ := strings.Cut(a.Value.String(), "]")
+			_, state, _ = strings.Cut(state, "[")
+			fmt.Println("its goroutine waits in:", state)
+		}
+		return true
+	})
+	close(h.release)
+	return nil
+}
+
+// In debug mode, a watchdog reports a step that blocks the loop while it
+// still runs: here task a receives from a plain channel, which blocks
+// every task of the loop, and only the report releases it. The report
+// names the task, where its step began and the blocked goroutine's stack.
+func ExampleWithDebug_blockedStep() {
+	release := make(chan struct{})
+	aio.Run(func(ctx context.Context) (int, error) {
+		a, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			<-release // blocks the loop until the watchdog's report
+			return 0, nil
+		}, aio.WithName("a"))
+		if err != nil {
+			return 0, err
+		}
+		return a.Await(ctx)
+	}, aio.WithDebug(), aio.WithSlowStep(10*time.Millisecond), aio.WithLogger(slog.New(blockedStepPrinter{release})))
+	fmt.Println("a was released")
+	// Output:
+	// WARN task a blocks the loop
+	// its goroutine waits in: chan receive
+	// a was released
 }
 
 // A PoolExecutor can be used without a loop too. With one worker, jobs run

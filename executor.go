@@ -33,16 +33,21 @@ var ErrExecutorShutdown = errors.New("aio: executor is shut down")
 // PoolExecutor is a bounded pool of goroutines, asyncio's
 // ThreadPoolExecutor: at most Workers jobs run at once, the others wait in
 // FIFO order. Its goroutines start on demand and end when idle, so an idle
-// PoolExecutor holds none. The zero value is not usable; use
-// NewPoolExecutor. It is safe for use by many goroutines.
+// PoolExecutor holds none. The zero value is ready to use and runs at most
+// DefaultWorkers jobs at once, as the loop's default executor does; a nil
+// *PoolExecutor refuses jobs with an error for which errors.Is(err,
+// ErrExecutorShutdown) holds. It is safe for use by many goroutines.
 type PoolExecutor struct {
 	mu       sync.Mutex
 	queue    ring[executable]
 	workers  int // running goroutines
-	max      int
+	max      int // 0 in a zero PoolExecutor: DefaultWorkers
 	shutdown bool
 	idle     sync.Cond // signalled when the last worker ends
 }
+
+// errNilExecutor is the error of a nil *PoolExecutor's methods.
+var errNilExecutor = fmt.Errorf("%w: the *PoolExecutor is nil", ErrExecutorShutdown)
 
 // NewPoolExecutor returns an executor that runs at most workers jobs at
 // once. workers < 1 panics.
@@ -56,7 +61,8 @@ func NewPoolExecutor(workers int) *PoolExecutor {
 }
 
 // Submit queues job; a goroutine runs it as soon as one of the workers is
-// free. It returns ErrExecutorShutdown after Shutdown. A panic in job is
+// free. It returns ErrExecutorShutdown after Shutdown, and an error for
+// which errors.Is(err, ErrExecutorShutdown) holds on a nil *PoolExecutor. A panic in job is
 // the job's business: wrap it (ToThread does) or it takes the process down,
 // as in any goroutine.
 func (e *PoolExecutor) Submit(job func()) error {
@@ -75,13 +81,16 @@ type funcJob func()
 func (f funcJob) execute() { f() }
 
 func (e *PoolExecutor) submit(job executable) error {
+	if e == nil {
+		return errNilExecutor
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.shutdown {
 		return ErrExecutorShutdown
 	}
 	e.queue.push(job)
-	if e.workers < e.max {
+	if e.workers < e.max || e.max == 0 && e.workers < DefaultWorkers {
 		e.workers++
 		go e.work()
 	}
@@ -107,8 +116,14 @@ func (e *PoolExecutor) work() {
 // has finished, or ctx is done; then it returns an error saying how many
 // had not. Calling it again waits again.
 func (e *PoolExecutor) Shutdown(ctx context.Context) error {
+	if e == nil {
+		return errNilExecutor
+	}
 	e.mu.Lock()
 	e.shutdown = true
+	if e.idle.L == nil { // a zero PoolExecutor
+		e.idle.L = &e.mu
+	}
 	e.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
@@ -302,14 +317,34 @@ func (l *Loop) defaultExecutor() Executor {
 }
 
 // shutdownExecutor shuts the default executor down at the end of Run,
-// waiting for its running jobs up to the configured bound.
+// waiting for its running jobs up to the configured bound, as asyncio.run
+// awaits shutdown_default_executor: the shutdown runs on a goroutine of its
+// own while the loop goes on running what the jobs, or anyone, submit to
+// it. The shutdown counts as outside work, so the virtual clock stands
+// still until it is over.
 func (l *Loop) shutdownExecutor() error {
-	if l.executor == nil {
+	ex := l.executor
+	if ex == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.cfg.executorWait)
-	defer cancel()
-	return l.executor.Shutdown(ctx)
+	var (
+		err  error
+		done bool
+	)
+	l.outside++
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), l.cfg.executorWait)
+		serr := ex.Shutdown(ctx)
+		cancel()
+		l.inbox.post(func() {
+			l.outside--
+			err, done = serr, true
+		})
+	}()
+	// With the shutdown counted as outside work, the loop cannot find
+	// itself deadlocked meanwhile: runUntil returns only once it is done.
+	l.runUntil(func() bool { return done })
+	return err
 }
 
 // DefaultWorkers is the default executor's size when WithWorkers is not

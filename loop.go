@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +54,7 @@ type Loop struct {
 	slowStep    time.Duration
 	log         *slog.Logger
 	debugInfo   map[*taskBase]*debugInfo // debug mode only
+	watch       *watchdog                // debug mode only
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
@@ -163,16 +163,36 @@ func newLoop(cfg *config) *Loop {
 // and error, like asyncio.run. It blocks until main has returned and the
 // loop has shut down.
 //
-// Shutdown follows asyncio.run, in this order: when main returns, every
-// task still running is cancelled and waited for; then the default
-// executor is shut down, waiting for its running jobs up to the bound set
-// by WithExecutorWait (5 minutes by default), and the jobs that did not
-// finish are reported; then the loop closes, and work posted to it from
-// other goroutines from then on is refused with ErrLoopClosed. The errors of
-// tasks that nobody retrieved (by awaiting them, or through Result), other
-// than cancellations, are not dropped: Run returns them joined to main's
-// error, each as a *TaskError, with the panics of callbacks and the
-// executor's shutdown error.
+// Shutdown follows asyncio.run, in this order, and the loop keeps running
+// throughout, so that what is submitted to it meanwhile runs:
+//
+//  1. When main returns, every task still running is cancelled (the cause
+//     is ErrLoopShutdown) and the loop runs until they have all finished.
+//     From then on, a new task (from RunCoroutineThreadsafe, say) is
+//     cancelled before its first step: its function never runs.
+//  2. The default executor is shut down: Run waits for its running jobs,
+//     up to the bound set by WithExecutorWait (5 minutes by default), and
+//     reports the jobs that did not finish. Meanwhile the loop runs what
+//     the jobs, or any goroutine, post to it, and the virtual clock stands
+//     still.
+//  3. The loop's inbox closes: CallSoonThreadsafe and
+//     RunCoroutineThreadsafe return ErrLoopClosed from then on. What they
+//     had accepted runs, once: a callback runs, a coroutine's future
+//     completes (with the cancellation of step 1). Callbacks ready then
+//     run too; callbacks scheduled after that and timers not yet due are
+//     dropped.
+//
+// Then the loop is closed. The errors of tasks that nobody retrieved (by
+// awaiting them, or through Result), other than cancellations, are not
+// dropped: each is a *TaskError, reported with the panics of callbacks and
+// the executor's shutdown error.
+//
+// Run's error is main's error as it is when there is nothing else to
+// report; otherwise it is main's error joined to the others (Unwrap()
+// []error, main's first). If the loop deadlocked (on the virtual clock,
+// every task waiting and nothing able to wake one), main's error is inside
+// a *DeadlockError, one error for which errors.Is(err, ErrDeadlock) and
+// errors.Is(err, main's error) both hold.
 //
 // Run called from the loop's thread (a task, a callback, or a generator
 // body one of them resumes) returns ErrNested without running main; a
@@ -201,21 +221,21 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}
+	if l.debug {
+		defer l.startWatchdog()()
+	}
 	err := l.runUntil(func() bool { return t.state == done })
 	if l.debug {
 		l.reportPending()
 	}
-	if serr := l.shutdown(); err == nil {
-		err = serr
-	}
+	stuck, executorErr := l.shutdown()
 	t.retrieved = true
 	delete(l.unretrieved, &t.taskBase)
-	errs := []error{err, t.err}
-	errs = append(errs, l.unretrievedErrors()...)
-	errs = append(errs, l.callbackErrs...)
-	errs = append(errs, l.shutdownExecutor())
+	others := l.unretrievedErrors()
+	others = append(others, l.callbackErrs...)
+	others = append(others, executorErr)
 	l.close()
-	return t.result, errors.Join(errs...)
+	return t.result, runError(t.err, err != nil || stuck != nil, stuck, &t.taskBase, others)
 }
 
 // mergeParent is the main task's parent when Run has an outside context:
@@ -240,6 +260,11 @@ func (l *Loop) runUntil(stop func() bool) error {
 	for !stop() {
 		l.inbox.drain()
 		if l.ready.len() == 0 {
+			if stop() {
+				// What the inbox brought was what stop waited for: idling
+				// now could move the virtual clock past it.
+				return nil
+			}
 			if err := l.idle(); err != nil {
 				return err
 			}
@@ -283,6 +308,18 @@ func (l *Loop) idle() error {
 	}
 	l.trimPool()
 	when, ok := l.timers.next()
+	if l.inbox.isClosed() {
+		// The end of Run's shutdown: nothing from outside can arrive, and
+		// only tasks are waited for, not timers alone.
+		switch {
+		case l.live == 0:
+			return nil
+		case !ok:
+			return ErrDeadlock
+		}
+		l.clock.wait(when, nil)
+		return nil
+	}
 	if l.clock.virtual() {
 		switch {
 		case l.outside > 0 || !l.inbox.empty():
@@ -347,149 +384,5 @@ const maxIdleCoros = 1 << 16
 // spinYields bounds the yielding before the loop sleeps for outside work.
 const spinYields = 16
 
-// shutdown cancels every task that is still running and runs the loop until
-// they have all finished, as asyncio.run does at its end. On the virtual
-// clock, tasks that can never finish (they wait, shielded, for something
-// nobody will do) are unwound by force, their deferred calls run, and the
-// deadlock is reported.
-func (l *Loop) shutdown() error {
-	l.root.cancel(l, ErrLoopShutdown)
-	err := l.runUntil(func() bool { return l.live == 0 })
-	if err == nil {
-		return nil
-	}
-	for _, t := range l.liveTasks() {
-		t.kill()
-		if t.err == nil {
-			t.err = err
-		}
-		l.finish(t)
-	}
-	return err
-}
-
-// liveTasks returns the tasks that have not finished: every one of them is
-// in the root's subtree (a task outliving its parent moves up to the
-// grandparent, one created under a shield hangs under the root).
-func (l *Loop) liveTasks() []*taskBase {
-	var ts []*taskBase
-	var walk func(n *node)
-	walk = func(n *node) {
-		if t := n.task; t != nil && &t.node == n && t.state != done {
-			ts = append(ts, t)
-		}
-		for c := n.first; c != nil; c = c.next {
-			walk(c)
-		}
-	}
-	walk(&l.root)
-	return ts
-}
-
-// ErrLoopShutdown is the cause with which Run cancels the tasks still
-// running when main returns.
-var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
-
-func (l *Loop) close() {
-	l.closed.Store(true)
-	l.inbox.close()
-	l.pool.Drain()
-}
-
-// unretrievedErrors reports what finished tasks left behind.
-func (l *Loop) unretrievedErrors() []error {
-	var errs []error
-	for t := range l.unretrieved {
-		if l.debug {
-			l.reportUnretrieved(t)
-		}
-		errs = append(errs, &TaskError{Task: t.Name(), Err: t.err})
-	}
-	clear(l.unretrieved)
-	return errs
-}
-
 // schedule appends r to the ready queue.
 func (l *Loop) schedule(r runnable) { l.ready.push(r) }
-
-// inbox carries work from other goroutines to the loop. A burst of posts
-// costs one wake-up: only the post that finds the inbox empty signals.
-type inbox struct {
-	loop   *Loop
-	mu     sync.Mutex
-	fns    []runnable
-	spare  []runnable
-	closed bool
-	wake   chan struct{}
-	// n mirrors len(fns), so that the loop looks at an empty inbox with
-	// one atomic load instead of a lock.
-	n atomic.Int32
-}
-
-// An inbox entry is a runnable: the kernel's own (an executor job's
-// completion), a plain function, or a user's callback. A func converts to
-// the interface without allocating, so a post costs no allocation.
-type (
-	plainFunc    func()
-	callbackFunc func()
-)
-
-func (f plainFunc) run(*Loop)      { f() }
-func (f callbackFunc) run(l *Loop) { l.callback(f) }
-
-// post queues fn for the loop; it reports false once the inbox is closed.
-func (b *inbox) post(fn func()) bool { return b.add(plainFunc(fn)) }
-
-// postRunnable queues r.run for the loop; see post.
-func (b *inbox) postRunnable(r runnable) bool { return b.add(r) }
-
-func (b *inbox) add(p runnable) bool {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return false
-	}
-	b.fns = append(b.fns, p)
-	first := len(b.fns) == 1
-	b.n.Store(int32(len(b.fns)))
-	b.mu.Unlock()
-	if first {
-		select {
-		case b.wake <- struct{}{}:
-		default:
-		}
-	}
-	return true
-}
-
-func (b *inbox) empty() bool { return b.n.Load() == 0 }
-
-func (b *inbox) drain() {
-	if b.empty() {
-		return
-	}
-	b.mu.Lock()
-	fns := b.fns
-	b.fns, b.spare = b.spare[:0], nil
-	b.n.Store(0)
-	b.mu.Unlock()
-	for i, p := range fns {
-		fns[i] = nil
-		p.run(b.loop)
-	}
-	b.mu.Lock()
-	if b.spare == nil {
-		b.spare = fns[:0]
-	}
-	b.mu.Unlock()
-}
-
-// close refuses later posts and runs what was posted until now: the loop's
-// closed flag is set, so those functions see it (a coroutine started from
-// another goroutine fails with ErrLoopClosed, a callback is dropped).
-func (b *inbox) close() {
-	b.mu.Lock()
-	b.closed = true
-	b.mu.Unlock()
-	b.drain()
-}

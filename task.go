@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"time"
 
 	"github.com/aio-go/aio/internal/coro"
 	"github.com/aio-go/aio/internal/goid"
@@ -239,6 +238,9 @@ func (t *taskBase) enter() {
 	if l, g := t.node.loop, t.co.G(); l.curG.Load() != g {
 		l.curG.Store(g)
 	}
+	if t.node.loop.debug {
+		t.noteGoroutine()
+	}
 }
 
 // recoverTask, deferred by a task's body, turns a panic of the task's
@@ -276,17 +278,14 @@ func (t *taskBase) run(l *Loop) {
 	if g := t.co.G(); g != 0 && l.curG.Load() != g {
 		l.curG.Store(g) // a reused coroutine often has it already
 	}
-	var (
-		start time.Time
-		began string
-	)
+	var step *runningStep
 	if l.debug {
-		start, began = time.Now(), t.stepSite()
+		step = l.stepBegins(t)
 	}
 	ended := t.co.Resume()
 	l.current = nil
 	if l.debug {
-		l.stepTook(t, began, time.Since(start))
+		l.stepTook(t, step)
 	}
 	if ended {
 		if p := t.co.End(l.pool); p != nil {

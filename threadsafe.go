@@ -2,6 +2,7 @@ package aio
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -23,9 +24,15 @@ func GetRunningLoop(ctx context.Context) (*Loop, error) {
 
 // CallSoonThreadsafe arranges for fn to run on the loop as a callback,
 // asyncio's call_soon_threadsafe: it may be called from any goroutine. A
-// burst of calls costs the loop one wake-up. It returns ErrLoopClosed once
-// the loop has closed (fn then never runs); a nil fn is an error.
+// burst of calls costs the loop one wake-up. A call that returns nil runs
+// fn exactly once, even while Run shuts down: the loop runs what it has
+// accepted before it closes. Once Run has closed the loop's inbox (the
+// last step of its shutdown) it returns ErrLoopClosed, and fn never runs.
+// A nil fn is an error.
 func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	if !l.made() {
+		return errNoLoop
+	}
 	if fn == nil {
 		return errNilFunc
 	}
@@ -35,13 +42,26 @@ func (l *Loop) CallSoonThreadsafe(fn func()) error {
 	return nil
 }
 
+// errNoLoop is the error of a thread-safe submission to a nil or zero
+// *Loop, one that Run did not make and that will never run anything: for
+// errors.Is it is ErrLoopClosed, so code that stops posting to a closed
+// loop stops here too.
+var errNoLoop = fmt.Errorf("%w: the *Loop is nil or zero, not one that Run made", ErrLoopClosed)
+
+// made reports whether l is a loop that Run made: newLoop sets the inbox's
+// loop before the *Loop is handed to anyone, so any goroutine may ask.
+func (l *Loop) made() bool { return l != nil && l.inbox.loop != nil }
+
 // post runs fn on the loop thread at its next step; it reports false if
 // the loop has closed.
 func (l *Loop) post(fn func()) bool { return l.inbox.post(fn) }
 
 // ConcurrentFuture is the result of a coroutine started from another
 // goroutine with RunCoroutineThreadsafe, Python's concurrent.futures.Future:
-// its methods may be called from any goroutine.
+// its methods may be called from any goroutine. A nil or zero
+// ConcurrentFuture belongs to no coroutine: its Done channel is closed,
+// Wait and Result return an error for which errors.Is(err,
+// ErrInvalidState) holds, and Cancel does nothing.
 type ConcurrentFuture[T any] struct {
 	loop   *Loop
 	done   chan struct{}
@@ -64,19 +84,23 @@ func (f *ConcurrentFuture[T]) complete(v T, err error) {
 // RunCoroutineThreadsafe starts fn as a task of the loop from any
 // goroutine, asyncio.run_coroutine_threadsafe, and returns a future for its
 // outcome. The task belongs to the loop (Run cancels it at the end, and the
-// future then holds the cancellation). It returns ErrLoopClosed if the loop
-// has closed, and an error for a nil fn.
+// future then holds the cancellation). A coroutine submitted after main
+// returned, while Run shuts down, is accepted like any other, but its task
+// is cancelled before its first step, as every task created once Run has
+// cancelled the leftovers: its function never runs, and the future
+// completes with a *CancelledError whose cause is ErrLoopShutdown. The
+// future of an accepted coroutine always completes before Run returns.
+// RunCoroutineThreadsafe returns ErrLoopClosed once Run has closed the
+// loop's inbox, and an error for a nil fn.
 func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error)) (*ConcurrentFuture[T], error) {
+	if !l.made() {
+		return nil, errNoLoop
+	}
 	if fn == nil {
 		return nil, errNilFunc
 	}
 	f := &ConcurrentFuture[T]{loop: l, done: make(chan struct{})}
 	ok := l.inbox.post(func() {
-		if l.closed.Load() {
-			var zero T
-			f.complete(zero, ErrLoopClosed)
-			return
-		}
 		t := newTask(l, &l.root.ctx, infoThreadsafe, fn)
 		t.retrieved = true // the future hands the error to its waiter
 		t.addCallback(func() { f.complete(t.result, t.err) })
@@ -98,6 +122,10 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error))
 // error, or returns ctx's error (the task goes on) if ctx is done first. It
 // must not be called from a task of the same loop, which it would block.
 func (f *ConcurrentFuture[T]) Wait(ctx context.Context) (T, error) {
+	if f == nil || f.done == nil {
+		var zero T
+		return zero, errNoFuture
+	}
 	select {
 	case <-f.done:
 		return f.result, f.err
@@ -108,11 +136,30 @@ func (f *ConcurrentFuture[T]) Wait(ctx context.Context) (T, error) {
 }
 
 // Done returns a channel that is closed when the task has finished.
-func (f *ConcurrentFuture[T]) Done() <-chan struct{} { return f.done }
+func (f *ConcurrentFuture[T]) Done() <-chan struct{} {
+	if f == nil || f.done == nil {
+		return closedChan
+	}
+	return f.done
+}
+
+// errNoFuture is the error of a nil or zero ConcurrentFuture.
+var errNoFuture = fmt.Errorf("%w: the ConcurrentFuture is nil or zero, not one that RunCoroutineThreadsafe made", ErrInvalidState)
+
+// closedChan is the Done channel of a nil or zero ConcurrentFuture.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Result returns the task's result and error once it has finished, and
 // ErrInvalidState before.
 func (f *ConcurrentFuture[T]) Result() (T, error) {
+	if f == nil || f.done == nil {
+		var zero T
+		return zero, errNoFuture
+	}
 	select {
 	case <-f.done:
 		return f.result, f.err
@@ -126,6 +173,9 @@ func (f *ConcurrentFuture[T]) Result() (T, error) {
 // completes with the task's cancellation. Cancelling a finished task does
 // nothing.
 func (f *ConcurrentFuture[T]) Cancel(cause error) {
+	if f == nil || !f.loop.made() {
+		return
+	}
 	f.loop.inbox.post(func() {
 		f.mu.Lock()
 		t := f.task
