@@ -148,7 +148,6 @@ func (l *Loop) logTook(reported bool, msg string, attrs []any) {
 	l.log.Warn(msg, attrs...)
 }
 
-
 // reportPending reports, in debug mode, the tasks still pending when main
 // returned: Run is about to cancel them.
 func (l *Loop) reportPending() {
