@@ -76,10 +76,11 @@ func (c *CapacityLimiter) Acquire(ctx context.Context) error {
 	return c.acquire(ctx, CurrentTask(ctx))
 }
 
-// AcquireOnBehalfOf borrows a token for borrower, which must be comparable
-// (a map key), as Acquire does for the calling task: the calling task waits
-// for it, and returns ErrAlreadyHeld if borrower holds or waits for a token
-// already.
+// AcquireOnBehalfOf borrows a token for borrower, as Acquire does for the
+// calling task: the calling task waits for it, and returns ErrAlreadyHeld
+// if borrower holds or waits for a token already. borrower is a map key:
+// one that is not comparable (a slice, a map, a func) panics, as it would
+// in a map.
 //
 // Cancellation: as Acquire's.
 func (c *CapacityLimiter) AcquireOnBehalfOf(ctx context.Context, borrower any) error {

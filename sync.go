@@ -34,12 +34,16 @@ import (
 //     returns nil exactly when the caller holds what it asked for, a
 //     release is never used up by a cancelled waiter, and no sequence of
 //     acquires, releases and cancellations leaves a waiter parked while
-//     what it waits for is free.
-//   - Ownership is the task's. A Lock, a Condition's lock and a
-//     CapacityLimiter's tokens belong to the task that acquired them (as
-//     CurrentTask reports it), whatever context it then passes: releasing
-//     one the caller does not hold is ErrNotHeld, acquiring one it holds
-//     is ErrAlreadyHeld (both asyncio's RuntimeError).
+//     what it waits for is free. An Event's or a Barrier's waiter has
+//     nothing to pass on: a Set, or the round filling, in the step of its
+//     cancellation makes its Wait succeed (the kernel's rule).
+//   - Ownership is the task's. A Lock and a Condition's lock belong to the
+//     task that acquired them (as CurrentTask reports it), whatever context
+//     it then passes, and a CapacityLimiter's token to its borrower (that
+//     task, or the borrower it acquired on behalf of): releasing one the
+//     caller does not hold is ErrNotHeld, acquiring one it holds is
+//     ErrAlreadyHeld (asyncio's and trio's RuntimeError). Semaphore permits
+//     belong to nobody.
 //   - One loop, its thread. A primitive belongs to the loop of the first
 //     task that calls one of its ctx-taking methods: a task of another loop
 //     gets ErrWrongLoop, and a ctx used from another goroutine
