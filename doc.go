@@ -67,6 +67,19 @@
 //	cs.cancel()                          cs.Cancel(cause)
 //	cs.cancel_called / cancelled_caught  cs.CancelCalled() / cs.CancelledCaught()
 //	trio.lowlevel.ParkingLot             aio.ParkingLot
+//	asyncio.Lock(); async with lock      var mu aio.Lock; mu.Do(ctx, func(ctx) error {...})
+//	await lock.acquire(); lock.release() mu.Acquire(ctx); mu.Release(ctx)
+//	asyncio.Event(); await ev.wait()     var ev aio.Event; ev.Wait(ctx)
+//	ev.set() / ev.clear() / ev.is_set()  ev.Set() / ev.Clear() / ev.IsSet()
+//	asyncio.Condition(lock)              aio.NewCondition(&mu)
+//	await cond.wait() / wait_for(pred)   c.Wait(ctx) / c.WaitFor(ctx, pred)
+//	cond.notify(n) / notify_all()        c.Notify(ctx, n) / c.NotifyAll(ctx)
+//	asyncio.Semaphore(n); async with sem aio.NewSemaphore(n); sem.Do(ctx, fn)
+//	asyncio.BoundedSemaphore(n)          aio.NewBoundedSemaphore(n)
+//	asyncio.Barrier(n); await b.wait()   aio.NewBarrier(n); i, err := b.Wait(ctx)
+//	trio.CapacityLimiter(n)              aio.NewCapacityLimiter(n); lim.Do(ctx, fn)
+//	except BrokenBarrierError            errors.Is(err, aio.ErrBrokenBarrier)
+//	except RuntimeError (lock not held)  errors.Is(err, aio.ErrNotHeld)
 //
 // # Cancellation
 //
@@ -131,7 +144,11 @@
 // in arrival order, and a cancelled waiter leaves the lot without using up
 // a wake. Locks, events, conditions, semaphores, queues and channels are
 // written on those two alone; a test enforces that the library files of
-// this package use no unexported kernel name.
+// this package use no unexported kernel name. Lock, Event, Condition,
+// Semaphore, BoundedSemaphore, Barrier and CapacityLimiter hand what they
+// free directly to the first waiter, and a waiter cancelled in that step
+// passes it on: Acquire returns nil exactly when the caller holds what it
+// asked for.
 //
 // # Threads
 //
