@@ -233,7 +233,8 @@ func (b *taskBase) start(l *Loop, ctx context.Context, body taskBody, info *task
 }
 
 // enter begins a task's first step: a new coroutine's goroutine is not
-// known to the loop before it runs (see taskBase.run).
+// known to the loop before it runs (see taskBase.run). In debug mode it
+// also records the goroutine's numeric id, for the watchdog.
 func (t *taskBase) enter() {
 	if l, g := t.node.loop, t.co.G(); l.curG.Load() != g {
 		l.curG.Store(g)
