@@ -21,9 +21,14 @@ type Handle struct {
 }
 
 // Cancel stops the callback from running. It returns false if the callback
-// has run or was cancelled already.
+// has run or was cancelled already. From a goroutine that is not the loop's
+// thread, Cancel panics and changes nothing (see ErrWrongTask).
 func (h *Handle) Cancel() bool {
-	if h == nil || h.loop == nil || h.ran || h.cancelled {
+	if h == nil || h.loop == nil {
+		return false
+	}
+	h.loop.mustOwn("Handle.Cancel")
+	if h.ran || h.cancelled {
 		return false
 	}
 	h.cancelled = true

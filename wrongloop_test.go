@@ -112,6 +112,11 @@ func TestMethodsWithoutContextRefuseForeignGoroutines(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		h, err := aio.CallLater(ctx, time.Hour, func() {})
+		if err != nil {
+			return err
+		}
+		defer h.Cancel()
 		var lot aio.ParkingLot
 		parker, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, lot.Park(ctx) })
 		if err != nil {
@@ -132,6 +137,7 @@ func TestMethodsWithoutContextRefuseForeignGoroutines(t *testing.T) {
 					wlPanics(t, "Task.Cancel", func() { waiter.Cancel(nil) })
 					wlPanics(t, "ParkingLot.Unpark", func() { lot.Unpark(1) })
 					wlPanics(t, "TaskGroup.Cancel", func() { tg.Cancel(nil) })
+					wlPanics(t, "Handle.Cancel", func() { h.Cancel() })
 					if err := tg.Go(func(context.Context) error { return nil }); !errors.Is(err, aio.ErrWrongTask) {
 						t.Errorf("TaskGroup.Go from a foreign goroutine = %v", err)
 					}
@@ -148,7 +154,7 @@ func TestMethodsWithoutContextRefuseForeignGoroutines(t *testing.T) {
 				}
 				// Nothing was changed: the loop goes on as if the calls
 				// had not been made.
-				if waiter.Done() || f.Done() || lot.Len() != 1 || s.CancelCalled() || ctx.Err() != nil {
+				if waiter.Done() || f.Done() || lot.Len() != 1 || s.CancelCalled() || ctx.Err() != nil || h.Cancelled() {
 					t.Errorf("a refused call changed the loop: waiter done=%v future done=%v lot=%d scope cancelled=%v", waiter.Done(), f.Done(), lot.Len(), s.CancelCalled())
 				}
 				f.SetResult(2)
