@@ -194,10 +194,11 @@ func newLoop(cfg *config) *Loop {
 // a *DeadlockError, one error for which errors.Is(err, ErrDeadlock) and
 // errors.Is(err, main's error) both hold.
 //
-// Run called from the loop's thread (a task, a callback, or a generator
-// body one of them resumes) returns ErrNested without running main; a
-// goroutine that a task starts may run a loop of its own. A
-// nil main returns an error. A panic in main becomes a *PanicError.
+// Run called from a running loop's thread (a task, a callback, or a
+// generator body that one of them resumes, directly or down a chain)
+// returns ErrNested without running main; a goroutine that a task starts
+// may run a loop of its own. A nil main returns an error. A panic in main
+// becomes a *PanicError, and runtime.Goexit in main ErrGoexit.
 func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, error) {
 	var zero T
 	if main == nil {

@@ -217,3 +217,47 @@ func BenchmarkTreeWalkYieldFrom(b *testing.B) {
 func BenchmarkTreeWalkSeqBaseline(b *testing.B) {
 	benchWalk(b, walkSeq)
 }
+
+// manyAlive is how many generators BenchmarkManySuspended keeps suspended
+// at once: more than the pool keeps, so most of them start a goroutine and
+// end it, which is what a cost per coroutine goroutine shows in.
+const manyAlive = 4096
+
+// BenchmarkManySuspended starts manyAlive generators up to their first
+// yield, then closes them all; the time is per generator.
+func BenchmarkManySuspended(b *testing.B) {
+	gs := make([]*gen.Generator[int, int, int], manyAlive)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range gs {
+			gs[i] = gen.New(counter)
+			gs[i].Next()
+		}
+		for _, g := range gs {
+			g.Close()
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*manyAlive), "ns/gen")
+}
+
+// BenchmarkManySuspendedPullBaseline is BenchmarkManySuspended with raw
+// iter.Pull.
+func BenchmarkManySuspendedPullBaseline(b *testing.B) {
+	stops := make([]func(), manyAlive)
+	seq := func(yield func(int) bool) {
+		for n := 0; yield(n); n++ {
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range stops {
+			next, stop := iter.Pull(seq)
+			next()
+			stops[i] = stop
+		}
+		for _, stop := range stops {
+			stop()
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*manyAlive), "ns/gen")
+}
