@@ -107,9 +107,11 @@
 // it was cancelled on its own account (CancelCalled: its deadline passed,
 // or Scope.Cancel) and whether it absorbed the cancellation
 // (CancelledCaught). A duration of zero or less is a deadline that has
-// passed, for every call that takes one: Sleep gives way for a step, a
-// scope is cancelled before its function runs, WaitFor cancels what it
-// awaits unless it is done, CallLater runs at the next step.
+// passed (asyncio's rule): Sleep gives way for a step, a scope
+// (Timeout, MoveOnAfter) is cancelled before its function runs, WaitFor
+// cancels what it awaits unless it is done, CallLater runs at the next
+// step. Wait is the exception, as in asyncio: its timeout of 0 means none,
+// and a negative one is an error.
 //
 // # Structured concurrency
 //
