@@ -4,19 +4,17 @@ package aio_test
 // (test_blocking_get_wait, test_blocking_put_wait, test_nonblocking_*,
 // test_get_cancel_drop_one_pending_reader,
 // test_get_cancel_drop_many_pending_readers, test_get_cancelled_race,
-// test_put_cancelled_race, test_cancelled_puts_not_being_held_in_self_putters,
-// test_task_done, test_task_done_underflow, test_join_empty_queue,
-// test_order of LifoQueue and PriorityQueue, and 3.13's test_shutdown_*)
+// test_put_cancelled_race, test_cancelled_puts_not_being_held_in_self_putters)
 // and trio's test_channel.py (test_channel_fairness), which is the rule
 // asyncio does not have: a waiter is handed its item, so a TryGet or TryPut
-// that runs first cannot take it.
+// that runs first cannot take it. Join, TaskDone, Shutdown and misuse are
+// in asyncqueue_shutdown_test.go, the orders in asyncqueue_order_test.go,
+// the randomized run in asyncqueue_random_test.go.
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -431,124 +429,4 @@ func TestQueueGetAndPutInACancelledContextFailOnlyIfTheyMustWait(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-func TestLifoQueueGetsTheNewestFirst(t *testing.T) {
-	ktRun(t, func(ctx context.Context) error {
-		var q aio.LifoQueue[int] // the zero value is an unbounded LIFO queue
-		for _, v := range []int{1, 3, 2} {
-			q.TryPut(v)
-		}
-		var got []int
-		for !q.Empty() {
-			v, _ := q.Get(ctx)
-			got = append(got, v)
-		}
-		if !slices.Equal(got, []int{2, 3, 1}) {
-			t.Errorf("got %v, want [2 3 1]", got)
-		}
-
-		b := aio.NewLifoQueue[int](2)
-		b.TryPut(1)
-		b.TryPut(2)
-		putter := aqGo(t, ctx, "putter", func(ctx context.Context) (int, error) { return 0, b.Put(ctx, 3) })
-		aqUntil(t, ctx, "the putter waits", func() bool { return b.Stats().Putters == 1 })
-		got = got[:0]
-		for range 3 {
-			v, _ := b.Get(ctx)
-			got = append(got, v)
-		}
-		if !slices.Equal(got, []int{2, 3, 1}) {
-			t.Errorf("bounded: got %v, want [2 3 1] (the waiting putter's 3 goes on top)", got)
-		}
-		_, err := putter.Await(ctx)
-		return err
-	})
-}
-
-func TestPriorityQueueGetsTheLeastFirst(t *testing.T) {
-	ktRun(t, func(ctx context.Context) error {
-		q := aio.NewPriorityQueue[int](0)
-		for _, v := range []int{1, 3, 2} {
-			q.TryPut(v)
-		}
-		for _, want := range []int{1, 2, 3} {
-			if v, _ := q.Get(ctx); v != want {
-				t.Errorf("Get = %d, want %d", v, want)
-			}
-		}
-		// Many items, put and got in waves, against a sort.
-		var all []int
-		x := uint32(1)
-		for range 3 {
-			for range 3000 {
-				x = x*1664525 + 1013904223
-				v := int(x >> 20)
-				all = append(all, v)
-				q.TryPut(v)
-			}
-			slices.Sort(all)
-			for range 2000 {
-				v, _ := q.TryGet()
-				if v != all[0] {
-					t.Fatalf("TryGet = %d, want %d", v, all[0])
-				}
-				all = all[1:]
-			}
-		}
-		if q.Len() != len(all) {
-			t.Errorf("Len = %d, want %d", q.Len(), len(all))
-		}
-		return nil
-	})
-}
-
-func TestPriorityQueueWithALessFunctionAndASequenceKeepsEqualsInOrder(t *testing.T) {
-	type job struct {
-		prio, seq int
-		name      string
-	}
-	ktRun(t, func(ctx context.Context) error {
-		q := aio.NewPriorityQueueFunc(0, func(a, b job) bool {
-			return cmp.Or(cmp.Compare(b.prio, a.prio), cmp.Compare(a.seq, b.seq)) < 0 // highest first
-		})
-		for i, j := range []job{{1, 0, "low"}, {5, 0, "urgent"}, {3, 0, "a"}, {3, 0, "b"}, {3, 0, "c"}} {
-			j.seq = i
-			q.TryPut(j)
-		}
-		var got []string
-		for !q.Empty() {
-			j, _ := q.Get(ctx)
-			got = append(got, j.name)
-		}
-		if want := []string{"urgent", "a", "b", "c", "low"}; !slices.Equal(got, want) {
-			t.Errorf("got %v, want %v", got, want)
-		}
-		return nil
-	})
-}
-
-func TestZeroPriorityQueueIsInvalidState(t *testing.T) {
-	ktRun(t, func(ctx context.Context) error {
-		var q aio.PriorityQueue[int]
-		if err := q.TryPut(1); !errors.Is(err, aio.ErrInvalidState) {
-			t.Errorf("TryPut: %v", err)
-		}
-		if err := q.Put(ctx, 1); !errors.Is(err, aio.ErrInvalidState) {
-			t.Errorf("Put: %v", err)
-		}
-		if _, err := q.TryGet(); !errors.Is(err, aio.ErrInvalidState) {
-			t.Errorf("TryGet: %v", err)
-		}
-		if _, err := q.Get(ctx); !errors.Is(err, aio.ErrInvalidState) {
-			t.Errorf("Get: %v (it must not wait for ever)", err)
-		}
-		return nil
-	})
-	defer func() {
-		if recover() == nil {
-			t.Errorf("NewPriorityQueueFunc with a nil less did not panic")
-		}
-	}()
-	aio.NewPriorityQueueFunc[int](0, nil)
 }

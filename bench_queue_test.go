@@ -120,3 +120,75 @@ func BenchmarkQueueTryPutTryGet(b *testing.B) {
 		return nil
 	})
 }
+
+// BenchmarkMemoryChannelPingPong is one hop of a token between two tasks
+// through two rendezvous memory channels, the same work as
+// BenchmarkFuturePingPong.
+func BenchmarkMemoryChannelPingPong(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		toBTx, toBRx := aio.NewMemoryChannel[int](0)
+		toATx, toARx := aio.NewMemoryChannel[int](0)
+		partner, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			defer toATx.Close()
+			for v, err := range toBRx.All(ctx) {
+				if err != nil {
+					return 0, err
+				}
+				if err := toATx.Send(ctx, v+1); err != nil {
+					return 0, err
+				}
+			}
+			return 0, nil
+		})
+		if err != nil {
+			return err
+		}
+		i := 0
+		for b.Loop() {
+			if i%2 == 0 {
+				if err := toBTx.Send(ctx, i); err != nil {
+					return err
+				}
+			} else if _, err := toARx.Receive(ctx); err != nil {
+				return err
+			}
+			i++
+		}
+		if i%2 == 1 {
+			toARx.Receive(ctx)
+		}
+		toBTx.Close()
+		_, err = partner.Await(ctx)
+		return err
+	})
+}
+
+// BenchmarkMemoryChannelProducerConsumer is one value through a memory
+// channel with a buffer of 100 from a producer task to a consumer task,
+// beside BenchmarkChanProducerConsumerBaseline.
+func BenchmarkMemoryChannelProducerConsumer(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		tx, rx := aio.NewMemoryChannel[int](100)
+		consumer, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			n := 0
+			for _, err := range rx.All(ctx) {
+				if err != nil {
+					return n, err
+				}
+				n++
+			}
+			return n, nil
+		})
+		if err != nil {
+			return err
+		}
+		for b.Loop() {
+			if err := tx.Send(ctx, 1); err != nil {
+				return err
+			}
+		}
+		tx.Close()
+		_, err = consumer.Await(ctx)
+		return err
+	})
+}
