@@ -192,3 +192,29 @@ func BenchmarkMemoryChannelProducerConsumer(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkSendRecvRoundTripWithAGoroutine is a value sent by a task to a
+// goroutine on a Go channel and its answer received back, each through
+// Send and Recv: two hops, beside two of BenchmarkChanPingPongBaseline.
+func BenchmarkSendRecvRoundTripWithAGoroutine(b *testing.B) {
+	in, out := make(chan int), make(chan int)
+	go func() {
+		for v := range in {
+			out <- v + 1
+		}
+		close(out)
+	}()
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			if err := aio.Send(ctx, in, 1); err != nil {
+				return err
+			}
+			if _, err := aio.Recv(ctx, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	close(in)
+	<-out
+}
