@@ -30,7 +30,10 @@ var ErrQueueShutDown = errors.New("aio: queue is shut down")
 var errTaskDoneTooMany = fmt.Errorf("%w: Queue.TaskDone called more times than there were items", ErrInvalidState)
 
 // QueueStats is what a queue holds, for tests that check its invariants
-// after each step, as CPython's tests look at _getters and _putters.
+// after each step, as CPython's tests look at _getters and _putters. A
+// task blocked in Get or Put and then cancelled counts among the waiters
+// until it resumes to leave: an item put meanwhile still goes to it, and
+// it returns the item.
 type QueueStats struct {
 	Len        int  // items in the queue
 	MaxSize    int  // the bound; 0 for an unbounded queue

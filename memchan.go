@@ -38,7 +38,8 @@ var ErrWouldBlock = errors.New("aio: the operation would block")
 var errZeroChannel = fmt.Errorf("%w: the channel was not made by NewMemoryChannel", ErrInvalidState)
 
 // MemoryChannelStats is what a memory channel holds, trio's
-// MemoryChannelStatistics; both sides report the same.
+// MemoryChannelStatistics; both sides report the same. As in QueueStats,
+// a waiter that was cancelled counts until it resumes to leave.
 type MemoryChannelStats struct {
 	BufferUsed     int // values in the buffer
 	BufferSize     int // the buffer's size
@@ -257,9 +258,13 @@ func (r *MemoryReceiveChannel[T]) take() (T, error) {
 
 // All returns an iterator over the values received, for a range loop,
 // trio's async for: it yields (v, nil) for each value and stops at the end
-// of the channel. If Receive fails otherwise (ctx cancelled, this clone
-// closed), it yields (zero, err) once and stops. Breaking out of the loop
-// leaves the channel as it is.
+// of the channel. If Receive fails otherwise (this clone closed), it
+// yields (zero, err) once and stops. Breaking out of the loop leaves the
+// channel as it is.
+//
+// Cancellation: if ctx is cancelled while the iterator waits for a value,
+// it yields (zero, the *CancelledError) once and stops; no value was taken
+// from the channel. A value handed over in the same step is yielded first.
 //
 //	for v, err := range rx.All(ctx) {
 //		if err != nil {
