@@ -53,6 +53,13 @@ func (r *qring[T]) popBack() T {
 	return v
 }
 
+// dropFront removes the first element, which the caller has zeroed.
+func (r *qring[T]) dropFront() {
+	r.head = (r.head + 1) & (len(r.buf) - 1)
+	r.n--
+	r.shrink()
+}
+
 // clear removes every element and keeps the buffer.
 func (r *qring[T]) clear() {
 	clear(r.buf)

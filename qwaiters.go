@@ -128,8 +128,8 @@ func (w *qwaiters[V]) advance() {
 
 // trim drops the slots at the front that are done with.
 func (w *qwaiters[V]) trim() {
-	for w.slots.len() > 0 && w.slots.at(0).state == qsGone {
-		w.slots.popFront()
+	for w.slots.len() > 0 && w.slots.at(0).state == qsGone { // zeroed when it went
+		w.slots.dropFront()
 		w.base++
 		w.next--
 	}
