@@ -31,10 +31,6 @@ var ErrClosedResource = errors.New("aio: the channel was closed by this clone")
 // closed, trio's BrokenResourceError: nobody will ever receive.
 var ErrBrokenResource = errors.New("aio: every receiver of the channel is closed")
 
-// ErrWouldBlock is the error of TrySend and TryReceive when they would have
-// to wait, trio's WouldBlock.
-var ErrWouldBlock = errors.New("aio: the operation would block")
-
 var errZeroChannel = fmt.Errorf("%w: the channel was not made by NewMemoryChannel", ErrInvalidState)
 
 // MemoryChannelStats is what a memory channel holds, trio's

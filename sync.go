@@ -67,8 +67,8 @@ var ErrNotHeld = errors.New("aio: not held by the calling task")
 // wait for ever (trio's RuntimeError). Nothing is changed.
 var ErrAlreadyHeld = errors.New("aio: already held by the calling task")
 
-// ErrWouldBlock is the error of a TryAcquire that would have had to wait
-// (trio's WouldBlock). Nothing is changed.
+// ErrWouldBlock is the error of a TryAcquire, TrySend or TryReceive that
+// would have had to wait (trio's WouldBlock). Nothing is changed.
 var ErrWouldBlock = errors.New("aio: the operation would block")
 
 // loopBinding is the loop a primitive belongs to: the loop of the first
