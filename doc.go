@@ -80,6 +80,20 @@
 //	trio.CapacityLimiter(n)              aio.NewCapacityLimiter(n); lim.Do(ctx, fn)
 //	except BrokenBarrierError            errors.Is(err, aio.ErrBrokenBarrier)
 //	except RuntimeError (lock not held)  errors.Is(err, aio.ErrNotHeld)
+//	asyncio.Queue(maxsize)               aio.NewQueue[T](maxsize) (zero value: unbounded)
+//	asyncio.LifoQueue / PriorityQueue    aio.NewLifoQueue[T](n) / aio.NewPriorityQueue[T](n)
+//	await q.put(x) / q.put_nowait(x)     q.Put(ctx, x) / q.TryPut(x)
+//	await q.get() / q.get_nowait()       q.Get(ctx) / q.TryGet()
+//	q.task_done() / await q.join()       q.TaskDone() / q.Join(ctx)
+//	q.shutdown(immediate=True)           q.Shutdown(true)
+//	except asyncio.QueueEmpty/QueueFull  errors.Is(err, aio.ErrQueueEmpty / aio.ErrQueueFull)
+//	except asyncio.QueueShutDown         errors.Is(err, aio.ErrQueueShutDown)
+//	s, r = trio.open_memory_channel(n)   tx, rx := aio.NewMemoryChannel[T](n)
+//	await s.send(v) / r.receive()        tx.Send(ctx, v) / rx.Receive(ctx)
+//	s.clone() / s.close()                tx.Clone() / tx.Close()
+//	async for v in r                     for v, err := range rx.All(ctx)
+//	except trio.EndOfChannel             errors.Is(err, aio.ErrEndOfChannel)
+//	v = <-ch / ch <- v (in a task)       aio.Recv(ctx, ch) / aio.Send(ctx, ch, v)
 //
 // # Cancellation
 //
@@ -151,6 +165,20 @@
 // free directly to the first waiter, and a waiter cancelled in that step
 // passes it on: Acquire returns nil exactly when the caller holds what it
 // asked for.
+//
+// Queue, LifoQueue and PriorityQueue pass items between tasks with
+// backpressure, TaskDone/Join and Shutdown. Memory channels
+// (NewMemoryChannel) are trio's: a send side and a receive side, cloned per
+// producer or consumer, closed side by side. A waiter is handed its item,
+// so a cancelled Get or Receive never loses one and a cancelled Put or Send
+// never inserts one.
+//
+// A bare channel operation in a task (<-ch, ch <- v, a select without a
+// default) blocks the loop's thread: no other task runs until it
+// completes, and if the other side is a task of the same loop it never
+// completes. Debug mode's watchdog names the task while it blocks. To talk
+// to goroutines, use Recv and Send, which park the task; between tasks, use
+// a Queue or a memory channel.
 //
 // # Threads
 //
