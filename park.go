@@ -54,21 +54,13 @@ func (t *taskBase) park(ctx context.Context, w waitable) error {
 	}
 	t.state, t.woken = parked, false
 	t.parkID++
-	bridge := true
-	switch w := w.(type) {
-	case *wakeup:
-		w.id = t.parkID
-	case yielding:
-		t.wake() // ready again at the next step
-		bridge = false
+	if wk, ok := w.(*wakeup); ok {
+		wk.id = t.parkID
 	}
 	if t.node.loop.debug {
 		t.noteParked()
 	}
-	var stop func()
-	if bridge {
-		stop = t.bridgeAwait(ctx)
-	}
+	stop := t.bridgeAwait(ctx)
 	for {
 		t.suspend()
 		if t.woken {
@@ -180,11 +172,6 @@ type sleeping taskBase
 
 func (s *sleeping) abort(t *taskBase) { t.node.loop.timers.disarm(&t.timer) }
 
-// yielding is a task that gave way with Sleep(ctx, 0).
-type yielding struct{}
-
-func (yielding) abort(*taskBase) {}
-
 // Sleep suspends the calling task for d, asyncio.sleep. Sleep(ctx, 0) yields
 // to the other ready tasks and returns at the next step; a negative d is
 // the same as 0 (asyncio's rule: a duration in the past has passed). With
@@ -199,9 +186,22 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return err
 	}
 	if d <= 0 {
-		if err := t.park(ctx, yielding{}); err != nil {
-			return err
+		// park for the one await that wakes itself, written out here
+		// so that the switch is made in this frame: one call level
+		// more around the coroutine switch cost 12 ns of a 150 ns
+		// step. The same check at entry, the same park count; no
+		// bridge for a foreign context, which is looked at after.
+		if ctx.Err() != nil {
+			return cancelled(ctx)
 		}
+		t.parkID++
+		t.state, t.woken, t.queued = parked, true, true
+		l := t.node.loop
+		l.schedule(t)
+		if l.debug {
+			t.noteParked()
+		}
+		t.suspend()
 		// A cancellation that came meanwhile (a deadline that fired this
 		// step) is reported, as asyncio.sleep(0) does.
 		if ctx.Err() != nil {
