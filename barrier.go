@@ -5,6 +5,7 @@ package aio
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // ErrBrokenBarrier is the error of waiting on a Barrier that was aborted,
@@ -135,9 +136,11 @@ func (b *Barrier) Abort() {
 }
 
 // fail ends the filling round with ErrBrokenBarrier; from a goroutine that
-// is not the loop's thread, the round's future refuses, and fail panics
-// before anything changed.
+// is not the loop's thread, fail panics before anything changed.
 func (b *Barrier) fail(what string) {
+	if err := b.loop.p.Load().CheckThread(strings.TrimPrefix(what, "aio: ")); err != nil {
+		panic(err.Error())
+	}
 	if r := b.round; r != nil {
 		if err := r.done.SetError(ErrBrokenBarrier); err != nil {
 			panic(what + ": " + err.Error())

@@ -159,8 +159,9 @@
 // exports, beside Future: a task parks in a lot until another unparks it,
 // in arrival order, and a cancelled waiter leaves the lot without using up
 // a wake. Locks, events, conditions, semaphores, queues and channels are
-// written on those two alone; a test enforces that the library files of
-// this package use no unexported kernel name. Lock, Event, Condition,
+// written on those two alone (and Loop.CheckThread, for their methods that
+// take no context); a test enforces that the library files of this package
+// use no unexported kernel name. Lock, Event, Condition,
 // Semaphore, BoundedSemaphore, Barrier and CapacityLimiter hand what they
 // free directly to the first waiter, and a waiter cancelled in that step
 // passes it on: Acquire returns nil exactly when the caller holds what it
@@ -188,10 +189,11 @@
 // RunCoroutineThreadsafe. A future or a parking lot belongs to the loop of
 // the first task that waits on it, and a task of another loop that awaits
 // it gets ErrWrongLoop. The methods that take no context (Task.Cancel,
-// Future.SetResult, SetError and Cancel, Scope.Reschedule and Cancel,
-// TaskGroup.Go and Cancel, ParkingLot.Unpark and Repark, Handle.Cancel)
-// check the calling goroutine in every mode: from another goroutine they
-// change nothing, and return ErrWrongTask or, where they return no error,
-// panic with a message naming the call. Debug mode also logs such a misuse
-// with where it was called from.
+// Scope.Reschedule and Cancel, TaskGroup.Go and Cancel, ParkingLot.Unpark
+// and Repark, Handle.Cancel) check the calling goroutine in every mode:
+// from another goroutine they change nothing, and return ErrWrongTask or,
+// where they return no error, panic with a message naming the call. Debug
+// mode also logs such a misuse with where it was called from, and checks
+// Future.SetResult, SetError and Cancel the same way (outside debug mode
+// they are not checked, as in asyncio).
 package aio

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Future is a result that will be set later, asyncio's Future: tasks await it,
@@ -12,11 +13,15 @@ import (
 // goroutine, go through CallSoonThreadsafe).
 //
 // A Future belongs to the loop of the first task that awaits it: a task of
-// another loop that awaits it then gets ErrWrongLoop, and SetResult,
-// SetError and Cancel from a goroutine that is not that loop's thread change
-// nothing (SetResult and SetError return ErrWrongTask, Cancel panics). A
-// Future that no task has awaited yet is not checked: setting it from
-// another goroutine while a task reads it is a data race.
+// another loop that awaits it then gets ErrWrongLoop, in every mode. In
+// debug mode, SetResult, SetError and Cancel from a goroutine that is not
+// that loop's thread change nothing (SetResult and SetError return
+// ErrWrongTask, Cancel panics) and are logged; outside debug mode they are
+// not checked, as asyncio checks the thread only in debug mode: the check
+// would cost a future's hop between two tasks 5%. Such a call is then a
+// data race, which corrupts the loop if a task waits on the future; a
+// goroutine sets a future through CallSoonThreadsafe. A Future that no task
+// has awaited yet is not checked in any mode.
 type Future[T any] struct {
 	waiters   waitq
 	loop      atomic.Pointer[Loop] // the loop of its first awaiter
@@ -34,7 +39,7 @@ func NewFuture[T any]() *Future[T] { return new(Future[T]) }
 // ErrInvalidState if the future is done already (set, failed or cancelled),
 // and then changes nothing.
 func (f *Future[T]) SetResult(v T) error {
-	if l := f.loop.Load(); l != nil {
+	if l := f.loop.Load(); l != nil && l.debug {
 		if err := l.checkThread("Future.SetResult"); err != nil {
 			return err
 		}
@@ -54,7 +59,7 @@ func (f *Future[T]) SetError(err error) error {
 	if err == nil {
 		return errors.New("aio: Future.SetError with a nil error")
 	}
-	if l := f.loop.Load(); l != nil {
+	if l := f.loop.Load(); l != nil && l.debug {
 		if err := l.checkThread("Future.SetError"); err != nil {
 			return err
 		}
@@ -70,7 +75,7 @@ func (f *Future[T]) SetError(err error) error {
 // Cancel completes the future with a *CancelledError holding cause, so that
 // its awaiters fail with it. It returns false if the future was done already.
 func (f *Future[T]) Cancel(cause error) bool {
-	if l := f.loop.Load(); l != nil {
+	if l := f.loop.Load(); l != nil && l.debug {
 		l.mustOwn("Future.Cancel")
 	}
 	if f.done {
@@ -147,10 +152,19 @@ func (f *Future[T]) Await(ctx context.Context) (T, error) {
 
 // bind makes l the future's loop if it has none, and refuses another.
 func (f *Future[T]) bind(l *Loop) error {
-	if fl := f.loop.Load(); fl != l && (fl != nil || !f.loop.CompareAndSwap(nil, l)) {
-		return ErrWrongLoop
+	switch f.loop.Load() {
+	case l:
+		return nil
+	case nil:
+		// The first task to await it, on its loop's thread. A plain
+		// store, not a compare-and-swap, whose lock prefix was 4% of a
+		// future ping-pong's profile: two loops can both see nil only
+		// if they bind one future at the same instant, a data race that
+		// -race reports.
+		*(**Loop)(unsafe.Pointer(&f.loop)) = l
+		return nil
 	}
-	return nil
+	return ErrWrongLoop
 }
 
 // AddDoneCallback arranges for fn to be called when the future is done, in

@@ -41,6 +41,21 @@ func (l *Loop) owns() bool {
 	return me == 0 || me == l.g || me == l.curG.Load() || l.closed.Load()
 }
 
+// CheckThread returns an error wrapping ErrWrongTask, saying that what was
+// called from a goroutine that is not l's thread, if the caller is not: the
+// loop's own goroutine, or that of the task or callback running now. It is
+// the check of the kernel's methods without a context, for types built on
+// the kernel whose methods take none either (a queue's TryPut); in debug
+// mode it also logs the misuse with where it was called from. After the
+// loop has closed it returns nil: nothing runs on it any more. A nil Loop
+// has no thread, and CheckThread returns nil.
+func (l *Loop) CheckThread(what string) error {
+	if l == nil || l.owns() {
+		return nil
+	}
+	return l.misuse(what)
+}
+
 // checkThread returns ErrWrongTask, saying what was called, if the caller
 // is not the loop's thread; in debug mode it logs the misuse with its site.
 func (l *Loop) checkThread(what string) error {

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ func wlOtherLoop(t *testing.T, body func(ctx context.Context, ready func()) erro
 				return err
 			}
 			return after(ctx)
-		})
+		}, aio.WithDebug(), aio.WithLogger(wlQuiet)) // a future's setters are checked in debug mode
 	}()
 	<-readyc
 	return func() error { close(release); return <-done }
@@ -105,6 +106,10 @@ func wlPanics(t *testing.T, what string, call func()) {
 	call()
 }
 
+// wlQuiet is the logger of the debug-mode loops whose misuse reports the
+// tests do not read.
+var wlQuiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
 func TestMethodsWithoutContextRefuseForeignGoroutines(t *testing.T) {
 	ktRun(t, func(ctx context.Context) error {
 		f := aio.NewFuture[int]()
@@ -168,7 +173,7 @@ func TestMethodsWithoutContextRefuseForeignGoroutines(t *testing.T) {
 				return nil
 			})
 		})
-	})
+	}, aio.WithDebug(), aio.WithLogger(wlQuiet))
 }
 
 func TestWrongGoroutineCallsAreLoggedInDebugMode(t *testing.T) {
