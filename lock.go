@@ -113,7 +113,7 @@ func (l *Lock) Release(ctx context.Context) error {
 	}
 	// ctx is the running task's: if the owner acquired with it, the
 	// caller is the owner.
-	if ctx != l.held {
+	if !sameCtx(ctx, l.held) {
 		if me, _ := l.who.task(ctx); l.owner != me || me == nil {
 			return ErrNotHeld
 		}
