@@ -118,6 +118,8 @@ var Workloads = []Workload{
 		Unit: "ns/hop", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: futures},
 	{Name: "pingpong_event", What: "one hop of a token between two tasks through events",
 		Unit: "ns/hop", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: allButCPython},
+	{Name: "queue_pingpong", What: "one hop of a token between two tasks through two queues (trio: memory channels)",
+		Unit: "ns/hop", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: allButCPython},
 	{Name: "sleep_random", What: "100,000 tasks sleeping [0, 0.5) s on the real clock, gathered: the total wall time",
 		Unit: "s", scale: 1, Size: 100_000, metric: total, Runtimes: allButCPython, Reps: 2, NoWarmup: true},
 	{Name: "parked", What: "the peak memory per task of a million tasks parked on one future",
@@ -178,7 +180,8 @@ var Targets = func() []Target {
 		{Workload: "sleep0_1", Peer: Uvloop, Factor: 5, Why: "per Sleep(0) step"},
 		{Workload: "sleep0_2", Peer: Uvloop, Factor: 5, Why: "per Sleep(0) step"},
 		{Workload: "pingpong_future", Peer: Uvloop, Factor: 5, Why: "per ping-pong hop"},
-		{Workload: "pingpong_event", Peer: Uvloop, Factor: 5, Why: "per ping-pong hop"},
+		{Workload: "pingpong_event", Peer: Uvloop, Factor: 10, Why: "per ping-pong hop through events"},
+		{Workload: "queue_pingpong", Peer: Uvloop, Factor: 10, Why: "per ping-pong hop through queues"},
 		{Workload: "spawn", Peer: Uvloop, Factor: 10, Why: "spawn"},
 	}
 	for _, leaf := range []string{"none", "io", "memo"} {

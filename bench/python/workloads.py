@@ -66,7 +66,8 @@ Sizes (the meaning of --size N):
     sleep0_1          N steps of one task
     sleep0_2          N steps, N//2 by each of two tasks (ops = 2*(N//2))
     spawn             N tasks
-    pingpong_*        N hops, rounded down to an even number (min 2): each
+    pingpong_*, queue_pingpong
+                      N hops, rounded down to an even number (min 2): each
                       side sends N//2 times (ops = the hops run)
     sleep_random      N tasks (ops = 1: the unit is the total wall time)
     parked            N tasks (ops = N)
@@ -374,6 +375,29 @@ async def asyncio_pingpong_event(size, clock):
     return 2 * n
 
 
+async def asyncio_queue_pingpong(size, clock):
+    import asyncio
+    n = pingpong_rounds(size)
+    to_a, to_b = asyncio.Queue(), asyncio.Queue()
+    last = [0]
+
+    async def ping():
+        for i in range(n):
+            await to_b.put(2 * i)
+            last[0] = await to_a.get()
+
+    async def pong():
+        for _ in range(n):
+            v = await to_b.get()
+            await to_a.put(v + 1)
+
+    clock.start()
+    await asyncio.gather(ping(), pong())
+    clock.stop()
+    assert last[0] == 2 * n - 1, last[0]
+    return 2 * n
+
+
 async def asyncio_sleep_random(size, clock):
     import asyncio
     sleep = asyncio.sleep
@@ -532,6 +556,33 @@ async def trio_pingpong_event(size, clock):
     return 2 * n
 
 
+async def trio_queue_pingpong(size, clock):
+    import trio
+    n = pingpong_rounds(size)
+    # trio has no queue: a memory channel of buffer 1 each way is its one.
+    to_a_send, to_a = trio.open_memory_channel(1)
+    to_b_send, to_b = trio.open_memory_channel(1)
+    last = [0]
+
+    async def ping():
+        for i in range(n):
+            await to_b_send.send(2 * i)
+            last[0] = await to_a.receive()
+
+    async def pong():
+        for _ in range(n):
+            v = await to_b.receive()
+            await to_a_send.send(v + 1)
+
+    clock.start()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(ping)
+        nursery.start_soon(pong)
+    clock.stop()
+    assert last[0] == 2 * n - 1, last[0]
+    return 2 * n
+
+
 async def trio_sleep_random(size, clock):
     import trio
     clock.start()
@@ -635,6 +686,7 @@ ASYNCIO = {
     "spawn": asyncio_spawn,
     "pingpong_future": asyncio_pingpong_future,
     "pingpong_event": asyncio_pingpong_event,
+    "queue_pingpong": asyncio_queue_pingpong,
     "sleep_random": asyncio_sleep_random,
     "parked": asyncio_parked,
     **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names()},
@@ -648,6 +700,7 @@ TRIO = {
     "spawn": trio_spawn,
     # pingpong_future: trio has no futures.
     "pingpong_event": trio_pingpong_event,
+    "queue_pingpong": trio_queue_pingpong,
     "sleep_random": trio_sleep_random,
     "parked": trio_parked,
     **{name: trio_tree(*parse_tree_workload(name)) for name in tree_workload_names()},

@@ -30,7 +30,8 @@
 // # The families
 //
 // One file per family: generators.go (gen_send, generators), tasks.go
-// (sleep0_1, sleep0_2, spawn, pingpong_future, pingpong_event), memory.go
+// (sleep0_1, sleep0_2, spawn, pingpong_future, pingpong_event,
+// queue_pingpong), memory.go
 // (sleep_random, parked), tree.go (pyperformance's async_tree, eight
 // variants) and executor.go (executor_1, executor_20k). Each aio version
 // runs in aio.Run without options: the real clock, the default executor.

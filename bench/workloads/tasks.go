@@ -157,40 +157,34 @@ func pingpongChanGo(size int) (measure, error) {
 	return m, err
 }
 
-// pingpong_event: the same through events: each side waits for its event,
-// clears it and sets the other's. aio has no Event yet, so an event is a
-// Future[struct{}] that its waiter replaces with a fresh one (clear), and
-// the token is a variable the two tasks share, which needs no lock on one
-// loop.
+// pingpong_event: the same through events, as asyncio's: each side waits
+// for its event, clears it and sets the other's; the token is a variable
+// the two tasks share, which needs no lock on one loop.
 
 func pingpongEventAIO(size int) (measure, error) {
 	rounds := pingpongRounds(size)
 	return inLoop(func(ctx context.Context) (measure, error) {
-		evA, evB := aio.NewFuture[struct{}](), aio.NewFuture[struct{}]()
+		var evA, evB aio.Event
 		token := 0
 		b := func(ctx context.Context) (int, error) {
 			for range rounds {
-				if _, err := evB.Await(ctx); err != nil {
+				if err := evB.Wait(ctx); err != nil {
 					return 0, err
 				}
-				evB = aio.NewFuture[struct{}]()
+				evB.Clear()
 				token++
-				if err := evA.SetResult(struct{}{}); err != nil {
-					return 0, err
-				}
+				evA.Set()
 			}
 			return 0, nil
 		}
 		a := func(ctx context.Context) (int, error) {
 			for range rounds {
 				token++
-				if err := evB.SetResult(struct{}{}); err != nil {
+				evB.Set()
+				if err := evA.Wait(ctx); err != nil {
 					return 0, err
 				}
-				if _, err := evA.Await(ctx); err != nil {
-					return 0, err
-				}
-				evA = aio.NewFuture[struct{}]()
+				evA.Clear()
 			}
 			return 0, nil
 		}
@@ -203,6 +197,79 @@ func pingpongEventAIO(size int) (measure, error) {
 		}
 		return m, err
 	})
+}
+
+// queue_pingpong: the token goes back and forth through two queues, one
+// each way: each side puts it in the other's queue and gets it from its
+// own. asyncio's side uses asyncio.Queue, trio's a memory channel pair of
+// buffer 1 each way, Go's two channels of buffer 1.
+
+func queuePingpongAIO(size int) (measure, error) {
+	rounds := pingpongRounds(size)
+	return inLoop(func(ctx context.Context) (measure, error) {
+		toA, toB := aio.NewQueue[int](0), aio.NewQueue[int](0)
+		b := func(ctx context.Context) (int, error) {
+			for range rounds {
+				v, err := toB.Get(ctx)
+				if err != nil {
+					return 0, err
+				}
+				if err := toA.Put(ctx, v+1); err != nil {
+					return 0, err
+				}
+			}
+			return 0, nil
+		}
+		last := 0
+		a := func(ctx context.Context) (int, error) {
+			for i := range rounds {
+				if err := toB.Put(ctx, 2*i); err != nil {
+					return 0, err
+				}
+				v, err := toA.Get(ctx)
+				if err != nil {
+					return 0, err
+				}
+				last = v
+			}
+			return 0, nil
+		}
+		m, err := timed(2*rounds, func() error {
+			_, err := aio.Gather(ctx, a, b)
+			return err
+		})
+		if err == nil && last != 2*rounds-1 {
+			err = fmt.Errorf("last token %d, want %d", last, 2*rounds-1)
+		}
+		return m, err
+	})
+}
+
+// queuePingpongGo is queue_pingpong between two goroutines over two
+// channels of buffer 1.
+func queuePingpongGo(size int) (measure, error) {
+	rounds := pingpongRounds(size)
+	toA, toB := make(chan int, 1), make(chan int, 1)
+	go func() {
+		for v := range toB {
+			toA <- v + 1
+		}
+		close(toA)
+	}()
+	last := 0
+	m, err := timed(2*rounds, func() error {
+		for i := range rounds {
+			toB <- 2 * i
+			last = <-toA
+		}
+		return nil
+	})
+	close(toB)
+	<-toA
+	if err == nil && last != 2*rounds-1 {
+		err = fmt.Errorf("last token %d, want %d", last, 2*rounds-1)
+	}
+	return m, err
 }
 
 // pingpongSignalGo is the Go programmer's event: a signal on an unbuffered

@@ -105,6 +105,7 @@ var table = []entry{
 	{"spawn", warm(spawnAIO, spawnGo)},
 	{"pingpong_future", warm(pingpongFutureAIO, pingpongChanGo)},
 	{"pingpong_event", warm(pingpongEventAIO, pingpongSignalGo)},
+	{"queue_pingpong", warm(queuePingpongAIO, queuePingpongGo)},
 	{"sleep_random", cold(sleepRandomAIO, sleepRandomGo)},
 	{"parked", cold(parkedAIO, parkedGo)},
 	{"tree_none", treeImpl(leafNone, false)},

@@ -70,7 +70,8 @@ func TestOpsFollowTheREADME(t *testing.T) {
 		{"sleep0_2", 11, 10},   // size/2 steps by each of two tasks
 		{"pingpong_future", 11, 10},
 		{"pingpong_event", 1, 2}, // at least one round trip
-		{"sleep_random", 5, 1},   // the total wall time
+		{"queue_pingpong", 11, 10},
+		{"sleep_random", 5, 1}, // the total wall time
 		{"parked", 7, 7},
 		{"tree_memo", 3, 3},
 		{"executor_20k", 4, 20}, // 5 rounds
