@@ -85,7 +85,7 @@ func (c *Condition) Wait(ctx context.Context) error {
 	if err := l.loop.check(ctx); err != nil {
 		return err
 	}
-	if me, _ := l.who.task(ctx); l.owner != me || me == nil {
+	if me := l.who.task(ctx); l.owner != me || me == nil {
 		return ErrNotHeld
 	}
 	if ctx.Err() != nil {
@@ -135,7 +135,7 @@ func (c *Condition) Notify(ctx context.Context, n int) error {
 	if err := l.loop.check(ctx); err != nil {
 		return err
 	}
-	if me, _ := l.who.task(ctx); l.owner != me || me == nil {
+	if me := l.who.task(ctx); l.owner != me || me == nil {
 		return ErrNotHeld
 	}
 	c.lot.Unpark(n)

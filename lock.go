@@ -58,7 +58,12 @@ func (l *Lock) Acquire(ctx context.Context) error {
 		}
 	}
 	if l.owner == nil {
-		l.owner, l.held = l.who.task(ctx)
+		// l.who.task(ctx), written out: with its slow path's call it is
+		// over the inlining budget.
+		if !sameCtx(ctx, l.who.ctx) {
+			l.who.fill(ctx)
+		}
+		l.owner, l.held = l.who.t, ctx
 		return nil
 	}
 	return l.wait(ctx)
@@ -66,7 +71,7 @@ func (l *Lock) Acquire(ctx context.Context) error {
 
 // wait is Acquire of a lock that is held.
 func (l *Lock) wait(ctx context.Context) error {
-	me, mine := l.who.task(ctx)
+	me := l.who.task(ctx)
 	if l.owner == me {
 		return ErrAlreadyHeld
 	}
@@ -78,7 +83,7 @@ func (l *Lock) wait(ctx context.Context) error {
 		l.handOff()
 		return cancelErr(ctx)
 	}
-	l.held = mine
+	l.held = ctx
 	return nil
 }
 
@@ -89,10 +94,10 @@ func (l *Lock) TryAcquire(ctx context.Context) error {
 	if err := l.loop.check(ctx); err != nil {
 		return err
 	}
-	me, mine := l.who.task(ctx)
+	me := l.who.task(ctx)
 	switch l.owner {
 	case nil:
-		l.owner, l.held = me, mine
+		l.owner, l.held = me, ctx
 		return nil
 	case me:
 		return ErrAlreadyHeld
@@ -114,7 +119,7 @@ func (l *Lock) Release(ctx context.Context) error {
 	// ctx is the running task's: if the owner acquired with it, the
 	// caller is the owner.
 	if !sameCtx(ctx, l.held) {
-		if me, _ := l.who.task(ctx); l.owner != me || me == nil {
+		if me := l.who.task(ctx); l.owner != me || me == nil {
 			return ErrNotHeld
 		}
 	}

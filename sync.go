@@ -124,14 +124,16 @@ type callerCache struct {
 	t   AnyTask
 }
 
-// task returns the task of ctx, and ctx itself (now remembered).
-func (c *callerCache) task(ctx context.Context) (AnyTask, context.Context) {
-	if sameCtx(ctx, c.ctx) {
-		return c.t, ctx
+// task returns the task of ctx, and remembers ctx.
+func (c *callerCache) task(ctx context.Context) AnyTask {
+	if !sameCtx(ctx, c.ctx) {
+		c.fill(ctx)
 	}
-	c.ctx, c.t = ctx, CurrentTask(ctx)
-	return c.t, ctx
+	return c.t
 }
+
+// fill is task's slow path, apart so that task inlines.
+func (c *callerCache) fill(ctx context.Context) { c.ctx, c.t = ctx, CurrentTask(ctx) }
 
 // sameCtx reports whether a and b are the same interface value, word for
 // word: the same dynamic type and the same pointer (or boxed value). That
@@ -142,6 +144,9 @@ func (c *callerCache) task(ctx context.Context) (AnyTask, context.Context) {
 // costs two compares where == on interfaces calls runtime.ifaceeq, a
 // quarter of BenchmarkLockUncontended.
 func sameCtx(a, b context.Context) bool {
-	wa, wb := (*[2]unsafe.Pointer)(unsafe.Pointer(&a)), (*[2]unsafe.Pointer)(unsafe.Pointer(&b))
-	return wa[1] == wb[1] && wa[0] == wb[0]
+	return *(*ifaceWords)(unsafe.Pointer(&a)) == *(*ifaceWords)(unsafe.Pointer(&b))
 }
+
+// ifaceWords is the layout of an interface value: its type word and its
+// data word.
+type ifaceWords struct{ typ, data unsafe.Pointer }
