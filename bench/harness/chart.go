@@ -122,7 +122,7 @@ func (r *Report) Chart(w io.Writer) error {
 	return err
 }
 
-// addTargets marks the targets of issue 5 with a dashed line across the
+// addTargets marks the targets with a dashed line across the
 // workload's row, in the colour of the peer they are set against.
 func (r *Report) addTargets(p *plot.Plot, n int) error {
 	var thumb *plotter.Line
@@ -146,7 +146,7 @@ func (r *Report) addTargets(p *plot.Plot, n int) error {
 		}
 	}
 	if thumb != nil {
-		p.Legend.Add("target of issue 5", thumb)
+		p.Legend.Add("target", thumb)
 	}
 	return nil
 }

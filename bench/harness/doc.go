@@ -2,7 +2,7 @@
 // it: every workload in every runtime that has it, in fresh worker
 // processes, interleaved (A B C A B C ...), a warm-up round and then several
 // repetitions; the medians in each workload's unit, the ratios aio/peer and
-// the targets of issue 5, as Markdown and as a bar chart. aio-bench
+// the targets, as Markdown and as a bar chart. aio-bench
 // (bench/cmd/aio-bench) is its command line.
 //
 // # Warm-up

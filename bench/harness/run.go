@@ -59,6 +59,9 @@ type Series struct {
 	// Extra is a second figure per repetition: KB/task for sleep_random,
 	// µs/task for parked; nil for the others.
 	Extra []float64
+	// NotEager is set on an eager tree that the runtime ran without eager
+	// tasks (see eager.go): its figures are the plain tree's.
+	NotEager bool
 }
 
 // Median returns the median of the values, or 0 for none.
@@ -251,7 +254,11 @@ func (r *runner) measure(ctx context.Context, o *Outcome, s *Series, rep int) {
 		fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s\n", o.Name, s.Runtime, label, statusWord(s))
 		return
 	}
-	fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s\n", o.Name, s.Runtime, label, formatFigure(v, o.Unit))
+	eager := ""
+	if res.Eager != nil && !*res.Eager {
+		s.NotEager, eager = true, " (not eager)"
+	}
+	fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s%s\n", o.Name, s.Runtime, label, formatFigure(v, o.Unit), eager)
 	if rep > 0 {
 		s.Values = append(s.Values, v)
 		if extra >= 0 {

@@ -124,14 +124,20 @@ var Workloads = []Workload{
 		Unit: "B/task", scale: 1, Size: 1_000_000, metric: perTask, Runtimes: allButCPython, Reps: 1, NoWarmup: true},
 }
 
-func init() {
-	for _, leaf := range []struct{ name, what string }{
+// The trees' leaves and joins, for their names and descriptions.
+var (
+	treeLeaves = []struct{ name, what string }{
 		{"none", "leaves return at once"},
 		{"io", "leaves sleep 50 ms"},
 		{"memo", "leaves memoized (90%) or sleep 50 ms"},
 		{"cpu", "half the leaves compute factorial(500), the others as memo"},
-	} {
-		for _, tg := range []struct{ suffix, how string }{{"", "gather"}, {"_tg", "a task group"}} {
+	}
+	treeJoins = []struct{ suffix, how string }{{"", "gather"}, {"_tg", "a task group"}}
+)
+
+func init() {
+	for _, leaf := range treeLeaves {
+		for _, tg := range treeJoins {
 			Workloads = append(Workloads, Workload{
 				Name: "tree_" + leaf.name + tg.suffix,
 				What: fmt.Sprintf("one async_tree of 6 levels of 6 branches with %s; %s; trees run back to back in one process", tg.how, leaf.what),
@@ -139,6 +145,7 @@ func init() {
 			})
 		}
 	}
+	Workloads = append(Workloads, eagerTrees()...)
 	Workloads = append(Workloads,
 		Workload{Name: "executor_1", What: "one empty job in the default executor, awaited, one at a time",
 			Unit: "ns/job", scale: 1e9, Size: 100_000, RunSize: 20_000, Runtimes: allButCPython},
@@ -157,7 +164,7 @@ func workload(name string) (Workload, bool) {
 	return Workload{}, false
 }
 
-// Target is a goal of issue 5: aio at least Factor times faster than Peer
+// Target is an acceptance goal: aio at least Factor times faster than Peer
 // on Workload (a time), or, for the memory target, at most MaxBytes per
 // parked task.
 type Target struct {
@@ -168,11 +175,12 @@ type Target struct {
 	Why      string
 }
 
-// parkedMaxBytes is issue 5's 2.5 KB per parked task (a goroutine's minimum
+// parkedMaxBytes is the 2.5 KB per parked task (a goroutine's minimum
 // stack is 2 KB; CPython needs about 1.3 KB of RSS per task).
 const parkedMaxBytes = 2.5 * 1024
 
-// Targets are the acceptance ratios of issue 5.
+// Targets are the acceptance ratios: the first suite's (issue 5), then the
+// eager trees' (issue 15).
 var Targets = func() []Target {
 	ts := []Target{
 		{Workload: "sleep0_1", Peer: Uvloop, Factor: 5, Why: "per Sleep(0) step"},
@@ -192,5 +200,5 @@ var Targets = func() []Target {
 		Target{Workload: "generators", Peer: CPython, Factor: 2, Why: "generators traversal"},
 		Target{Workload: "parked", MaxBytes: parkedMaxBytes, Why: "memory per parked task"},
 	)
-	return ts
+	return append(ts, eagerTargets()...)
 }()

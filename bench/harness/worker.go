@@ -21,6 +21,9 @@ type result struct {
 	Ops       int     `json:"ops"`
 	PeakRSSKB int64   `json:"peak_rss_kb"`
 	BaseRSSKB int64   `json:"base_rss_kb"`
+	// Eager is the eager trees' only: false if the runtime ran the plain
+	// tree, having no eager tasks.
+	Eager *bool `json:"eager"`
 }
 
 // figures turns a worker's result into the workload's figure and its second

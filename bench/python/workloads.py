@@ -132,6 +132,7 @@ class Clock:
         self.seconds = 0.0
         self.base_rss_kb = 0
         self.peak_rss_kb = 0
+        self.eager = None  # the eager trees: whether their tasks started eagerly
         self._t0 = 0.0
 
     def start(self):
@@ -262,18 +263,24 @@ def make_leaf(kind, sleep):
 TREE_KINDS = ("none", "io", "memo", "cpu")
 
 
-def tree_workload_names():
+def tree_workload_names(eager=False):
+    suffix = "_eager" if eager else ""
     names = []
     for kind in TREE_KINDS:
-        names += ["tree_" + kind, "tree_" + kind + "_tg"]
+        names += ["tree_" + kind + suffix, "tree_" + kind + "_tg" + suffix]
     return names
 
 
 def parse_tree_workload(name):
-    """'tree_memo_tg' -> ('memo', True)."""
+    """'tree_memo_tg' -> ('memo', True); 'tree_memo_tg_eager' -> ('memo',
+    True, True)."""
     rest = name[len("tree_"):]
+    eager = rest.endswith("_eager")
+    if eager:
+        rest = rest[:-len("_eager")]
     tg = rest.endswith("_tg")
-    return (rest[:-3] if tg else rest), tg
+    kind = rest[:-3] if tg else rest
+    return (kind, tg, True) if eager else (kind, tg)
 
 
 # ---------------------------------------------------------------------------
@@ -405,9 +412,18 @@ async def asyncio_parked(size, clock):
     return size
 
 
-def asyncio_tree(kind, task_group):
+def asyncio_tree(kind, task_group, eager=False):
+    """The async_tree workload; eager (tree_*_eager, pyperformance's
+    async_tree_eager_*) starts every task of the loop eagerly with
+    asyncio.eager_task_factory where this Python has it (3.12 and later)
+    and runs the plain tree where it has not, saying so in clock.eager."""
     async def workload(size, clock):
         import asyncio
+        if eager:
+            factory = getattr(asyncio, "eager_task_factory", None)
+            if factory is not None:
+                asyncio.get_running_loop().set_task_factory(factory)
+            clock.eager = factory is not None
         leaf = make_leaf(kind, asyncio.sleep)
         gather, TaskGroup = asyncio.gather, asyncio.TaskGroup
         branches = range(TREE_BRANCHES)
@@ -640,6 +656,8 @@ ASYNCIO = {
     **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names()},
     "executor_1": asyncio_executor_1,
     "executor_20k": asyncio_executor_20k,
+    # trio has no eager start: the eager trees are asyncio's only.
+    **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names(eager=True)},
 }
 
 TRIO = {
@@ -719,7 +737,7 @@ def run(runtime, workload, size, warmup=0):
     clock = Clock(memory=workload in MEMORY_WORKLOADS)
     ops = run_once(func, size, clock)
     clock.finish()
-    return {
+    result = {
         "runtime": runtime,
         "workload": workload,
         "size": size,
@@ -728,6 +746,9 @@ def run(runtime, workload, size, warmup=0):
         "peak_rss_kb": clock.peak_rss_kb,
         "base_rss_kb": clock.base_rss_kb,
     }
+    if clock.eager is not None:
+        result["eager"] = clock.eager
+    return result
 
 
 def main():

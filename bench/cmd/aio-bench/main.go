@@ -14,7 +14,7 @@
 //	aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]
 //
 // Each workload runs in fresh processes, interleaved, with medians and the
-// ratios aio/peer against the targets of issue 5. It prints its progress on
+// ratios aio/peer against the targets. It prints its progress on
 // standard error and writes a Markdown report (default docs/BENCHMARKS.md)
 // and a bar chart (default docs/benchmarks.png), both in the repository
 // that holds the working directory; the full run takes about 10 minutes
