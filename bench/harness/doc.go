@@ -27,6 +27,17 @@
 // that is missing (no interpreter, no script, no uvloop or trio) is skipped
 // with a note, never a failure.
 //
+// # Syscalls, scaling, the chart
+//
+// The report states what a syscall costs on the machine (Machine.Syscall,
+// Machine.EpollWait) and how many syscalls each runtime makes per
+// operation of each workload, counted outside the timed runs by perf or
+// strace (syscalls.go, Options.Syscalls), so that a reader sees how much
+// of a ratio is the kernel's. Its scaling table (scale.go) sets aio's and
+// uvloop's cost per operation at 1, 1,000 and 100,000 tasks or timers
+// beside the targets. The chart has a legend strip above two panels: the
+// speed-ups, and the memory per task.
+//
 // # Smoke mode
 //
 // Options.Smoke divides every size by 1,000 (at least 1), makes the trees 2
@@ -34,7 +45,8 @@
 // both workers), runs each workload once without a warm-up round (but with
 // the workers' in-process warm-up, so that it keeps working too), and fails
 // if any worker failed: CI runs it so that the harness and every workload
-// keep working. A smoke run's figures mean nothing.
+// keep working. It counts the syscalls of its first workload only. A smoke
+// run's figures mean nothing.
 //
 // # Budget
 //

@@ -36,7 +36,9 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 	}
 	r.writeMachine(&b, command)
 	r.writeTargets(&b)
+	r.writeScaling(&b)
 	r.writeMatrix(&b)
+	r.writeSyscalls(&b)
 	b.WriteString("## Workloads\n\n")
 	for _, o := range r.Outcomes {
 		r.writeOutcome(&b, o)
@@ -78,6 +80,7 @@ func (r *Report) writeMachine(b *bytes.Buffer, command string) {
 			"`parked` and `sleep_random` pay it for every page their tasks touch; spawn and the trees pay it "+
 			"in their in-process warm-up round", m.PageFault))
 	}
+	r.machineSyscallRows(row)
 	b.WriteString("\n")
 }
 

@@ -152,6 +152,7 @@ func init() {
 		Workload{Name: "executor_20k", What: "one of 20,000 empty jobs in flight at once, gathered, 5 rounds",
 			Unit: "ns/job", scale: 1e9, Size: 20_000, Runtimes: allButCPython, Reps: 2, NoWarmup: true},
 	)
+	Workloads = append(Workloads, scalingWorkloads()...)
 }
 
 // workload returns the workload of the given name.

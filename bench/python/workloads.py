@@ -74,6 +74,9 @@ Sizes (the meaning of --size N):
                       warm-up round is one tree)
     executor_1        N jobs, one at a time
     executor_20k      N jobs in flight at once, 5 rounds (ops = 5*N jobs)
+    ready_K           N sleep(0) steps of min(K, N) tasks (ops = the steps
+                      run: N rounded down to a multiple of the tasks)
+    timers_K          N timers armed and cancelled among min(K, N) pending
 
 trio has no gather: where the README says "gather" for trio (spawn, the
 sleep0_2 pair, the tree_* workloads without _tg) it is a nursery, so trio's
@@ -474,6 +477,76 @@ async def asyncio_executor_20k(size, clock):
     return EXECUTOR_ROUNDS * size
 
 
+# The scaling workloads: ready_N and timers_N, N in 1, 1k, 100k (the
+# README). Their size counts ops; a size below N makes N the size.
+
+SCALE_COUNTS = {"1": 1, "1k": 1_000, "100k": 100_000}
+TIMER_GAP = 1e-3  # seconds between two pending timers
+TIMER_YIELD = 1000  # ops between two sleep(0)s of the timers' loop
+
+
+def scale_workload_names():
+    return [kind + "_" + suffix for suffix in SCALE_COUNTS for kind in ("ready", "timers")]
+
+
+def asyncio_ready(count):
+    """ready_<count>: min(count, size) tasks each await sleep(0)
+    size//count times (at least once), awaited in turn. The tasks are
+    created, and take their first step to their first sleep(0), before the
+    clock starts."""
+    async def workload(size, clock):
+        import asyncio
+        sleep = asyncio.sleep
+        n = min(count, size)
+        rounds = max(1, size // n)
+
+        async def stepper():
+            for _ in range(rounds):
+                await sleep(0)
+
+        create_task = asyncio.get_running_loop().create_task
+        tasks = [create_task(stepper()) for _ in range(n)]
+        await sleep(0)  # every task takes its first step before this resumes
+        clock.start()
+        for t in tasks:
+            await t
+        clock.stop()
+        return n * rounds
+
+    return workload
+
+
+def asyncio_timers(count):
+    """timers_<count>: min(count, size) timers pending an hour away, then
+    size times a timer armed between two of them and cancelled at once; a
+    sleep(0) every TIMER_YIELD ops lets the loop do what it leaves for its
+    next iteration (uvloop closes a cancelled timer's handle there, asyncio
+    drops cancelled timers from its heap)."""
+    async def workload(size, clock):
+        import asyncio
+        loop = asyncio.get_running_loop()
+        sleep = asyncio.sleep
+        n = min(count, size)
+
+        def noop():
+            pass
+
+        pending = [loop.call_later(3600 + i * TIMER_GAP, noop) for i in range(n)]
+        delays = [3600 + (k * 7919 % n) * TIMER_GAP + TIMER_GAP / 2 for k in range(size)]
+        call_later = loop.call_later
+        clock.start()
+        for k, d in enumerate(delays):
+            call_later(d, noop).cancel()
+            if k % TIMER_YIELD == TIMER_YIELD - 1:
+                await sleep(0)
+        clock.stop()
+        for h in pending:
+            h.cancel()
+        return size
+
+    return workload
+
+
 # ---------------------------------------------------------------------------
 # trio.
 
@@ -658,6 +731,9 @@ ASYNCIO = {
     "executor_20k": asyncio_executor_20k,
     # trio has no eager start: the eager trees are asyncio's only.
     **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names(eager=True)},
+    # The scaling workloads, for asyncio and uvloop only.
+    **{name: (asyncio_ready if name.startswith("ready_") else asyncio_timers)(SCALE_COUNTS[name.split("_")[1]])
+       for name in scale_workload_names()},
 }
 
 TRIO = {

@@ -32,8 +32,11 @@
 // One file per family: generators.go (gen_send, generators), tasks.go
 // (sleep0_1, sleep0_2, spawn, pingpong_future, pingpong_event), memory.go
 // (sleep_random, parked), tree.go (pyperformance's async_tree, eight
-// variants) and executor.go (executor_1, executor_20k). Each aio version
-// runs in aio.Run without options: the real clock, the default executor.
+// variants), eager.go (the same eight with eager tasks), executor.go
+// (executor_1, executor_20k) and scale.go (ready_* and timers_*, at 1,
+// 1,000 and 100,000 tasks or timers). Each aio version runs in aio.Run
+// without options (the real clock, the default executor), but for the
+// eager trees, whose options eagerOptions gives.
 //
 // # Tree shape
 //

@@ -11,7 +11,7 @@
 //
 // # Usage
 //
-//	aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]
+//	aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--syscalls perf|strace|off] [--only workload,...]
 //
 // Each workload runs in fresh processes, interleaved, with medians and the
 // ratios aio/peer against the targets. It prints its progress on
