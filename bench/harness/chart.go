@@ -84,7 +84,7 @@ func (r *Report) Chart(w io.Writer) error {
 	top := legendH
 	for i, p := range panels {
 		bottom := height - top - heights[i]
-		p.Draw(draw.Crop(dc, 0, 0, bottom, -top))
+		p.Draw(draw.Crop(dc, vg.Points(6), 0, bottom, -top))
 		top += heights[i]
 	}
 	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)

@@ -50,8 +50,10 @@
 //
 // # Budget
 //
-// The full run must finish in under 15 minutes on a 2-core machine. The
-// Python peers take seconds per run on the workloads of a million
+// The first suite's full run had to finish in under 15 minutes on a 2-core
+// machine; with the eager trees, the scaling workloads and the syscall
+// counts it takes about 20 by estimate (17 with Options.Syscalls off; see
+// Workloads). The Python peers take seconds per run on the workloads of a million
 // operations, so those run fewer repetitions (Workload.Reps) unless the
 // caller asks for a number, and the ones that allocate many tasks skip the
 // warm-up round (Workload.NoWarmup), which would warm little; spawn and the

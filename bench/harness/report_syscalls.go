@@ -32,7 +32,7 @@ func (r *Report) writeSyscalls(b *bytes.Buffer) {
 	rts := append([]string{AIO}, r.peers()...)
 	b.WriteString("## Syscalls per operation\n\n")
 	fmt.Fprintf(b, "Counted by %s, outside the timed runs: each workload runs once more in each runtime at a tenth of its size "+
-		"(one tree for the trees), less a run of the same worker with almost nothing to do (size 1; for the trees, a tree of no levels), "+
+		"(one tree for the trees; for `ready_*` and `timers_*`, no fewer ops than their N), less a run of the same worker with almost nothing to do (size 1; for the trees, a tree of no levels), "+
 		"divided by the operations between the two (for `sleep_random`, its tasks), so that the start of a process does not count. "+
 		"Neither run warms up in the process. ", r.SyscallsHow)
 	if m := r.Machine; m.Syscall > 0 {

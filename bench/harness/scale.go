@@ -46,7 +46,10 @@ func scalingWorkloads() []Workload {
 			ws = append(ws, Workload{
 				Name: f.prefix + "_" + c.suffix,
 				What: fmt.Sprintf(f.what, thousands(c.n)),
-				Unit: f.unit, scale: 1e9, Size: f.size(c.n), Runtimes: scaleRuntimes, Reps: 3,
+				Unit: f.unit, scale: 1e9, Size: f.size(c.n), Runtimes: scaleRuntimes, Reps: 3, Alive: c.n,
+				// A warm-up process warms the file cache; at 100,000 it
+				// would cost more than a repetition does.
+				NoWarmup: c.n >= 100_000,
 			})
 		}
 	}

@@ -33,7 +33,8 @@ import (
 //
 // A worker's count includes its start (the interpreter's imports, the Go
 // runtime's set-up), so there are two runs: the workload at a tenth of its
-// size (one tree for the trees), and the same worker with almost nothing to
+// size (one tree for the trees, and for the scaling workloads no fewer ops
+// than they have tasks or timers), and the same worker with almost nothing to
 // measure (size 1; for the trees, a tree of no levels). The difference,
 // divided by the operations between the two (the tasks, for sleep_random,
 // whose figure is a total), is the syscalls per operation. Neither run has
@@ -209,12 +210,13 @@ type NamedCount struct {
 }
 
 // countSize is the size of a counting run: a tenth of the measured size
-// (at least 2), or one tree.
+// (at least 2, and at least the tasks or timers that a scaling workload
+// holds, within the measured size), or one tree.
 func countSize(o *Outcome) int {
 	if isTree(o.Name) {
 		return 1
 	}
-	return max(2, o.Size/10)
+	return max(2, o.Size/10, min(o.Alive, o.Size))
 }
 
 func isTree(name string) bool { return strings.HasPrefix(name, "tree_") }

@@ -75,6 +75,13 @@ func TestSyscallsPerOpAreTheDifferenceOfTwoRuns(t *testing.T) {
 	if got := countSize(&Outcome{Workload: spawn, Size: 1_000_000}); got != 100_000 {
 		t.Errorf("spawn counted at size %d, want a tenth", got)
 	}
+	timers, _ := workload("timers_100k")
+	if got := countSize(&Outcome{Workload: timers, Size: timers.Size}); got != 100_000 {
+		t.Errorf("timers_100k counted at size %d, want its 100,000 timers", got)
+	}
+	if got := countSize(&Outcome{Workload: timers, Size: 200}); got != 200 {
+		t.Errorf("timers_100k in a smoke run counted at size %d, want the smoke size", got)
+	}
 	if got := countSize(&Outcome{Workload: tree, Size: 2}); got != 1 {
 		t.Errorf("tree_io counted at size %d, want one tree", got)
 	}

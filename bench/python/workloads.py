@@ -500,13 +500,18 @@ def asyncio_ready(count):
         n = min(count, size)
         rounds = max(1, size // n)
 
+        started = 0
+
         async def stepper():
+            nonlocal started
+            started += 1
             for _ in range(rounds):
                 await sleep(0)
 
         create_task = asyncio.get_running_loop().create_task
         tasks = [create_task(stepper()) for _ in range(n)]
         await sleep(0)  # every task takes its first step before this resumes
+        check(started == n, f"ready: {started} of {n} tasks started before the clock")
         clock.start()
         for t in tasks:
             await t

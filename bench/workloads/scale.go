@@ -42,7 +42,11 @@ func readyAIO(count int) func(size int) (measure, error) {
 		n := min(count, size)
 		rounds := max(1, size/n)
 		return inLoop(func(ctx context.Context) (measure, error) {
-			step := func(ctx context.Context) (struct{}, error) { return struct{}{}, sleepZero(ctx, rounds) }
+			started := 0
+			step := func(ctx context.Context) (struct{}, error) {
+				started++
+				return struct{}{}, sleepZero(ctx, rounds)
+			}
 			tasks := make([]*aio.Task[struct{}], n)
 			for i := range tasks {
 				t, err := aio.CreateTask(ctx, step)
@@ -55,6 +59,9 @@ func readyAIO(count int) func(size int) (measure, error) {
 			// takes its first step before it resumes.
 			if err := aio.Sleep(ctx, 0); err != nil {
 				return measure{}, err
+			}
+			if started != n {
+				return measure{}, fmt.Errorf("%d of %d tasks started before the clock", started, n)
 			}
 			return timed(n*rounds, func() error {
 				for _, t := range tasks {
