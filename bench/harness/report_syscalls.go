@@ -15,10 +15,16 @@ func (r *Report) machineSyscallRows(row func(k, v string)) {
 		if m.EpollWait > 0 {
 			v += fmt.Sprintf("; %s per epoll_wait with a timeout of 0 on an empty set, which asyncio, uvloop and trio make once per loop iteration", formatFigure(m.EpollWait, "ns"))
 		}
-		row("A syscall", v+" (see [Syscalls per operation](#syscalls-per-operation))")
+		if r.anySyscalls() {
+			v += " (see [Syscalls per operation](#syscalls-per-operation))"
+		}
+		row("A syscall", v)
 	}
-	if r.SyscallsHow != "" {
-		row("Syscalls counted by", r.SyscallsHow)
+	if how := r.SyscallsHow; how != "" {
+		if r.Smoke && r.anySyscalls() {
+			how += "; a smoke run counts them for its first workload only"
+		}
+		row("Syscalls per operation", how)
 	}
 }
 
@@ -31,10 +37,10 @@ func (r *Report) writeSyscalls(b *bytes.Buffer) {
 	}
 	rts := append([]string{AIO}, r.peers()...)
 	b.WriteString("## Syscalls per operation\n\n")
-	fmt.Fprintf(b, "Counted by %s, outside the timed runs: each workload runs once more in each runtime at a tenth of its size "+
+	fmt.Fprintf(b, "%s, outside the timed runs: each workload runs once more in each runtime at a tenth of its size "+
 		"(one tree for the trees; for `ready_*` and `timers_*`, no fewer ops than their N), less a run of the same worker with almost nothing to do (size 1; for the trees, a tree of no levels), "+
 		"divided by the operations between the two (for `sleep_random`, its tasks), so that the start of a process does not count. "+
-		"Neither run warms up in the process. ", r.SyscallsHow)
+		"Neither run warms up in the process. ", capitalize(r.SyscallsHow))
 	if m := r.Machine; m.Syscall > 0 {
 		fmt.Fprintf(b, "In parentheses, the share of the operation's median time that as many getppid calls would take at %s each: "+
 			"a floor, since most syscalls cost more (epoll_wait with nothing to wait for: %s).", formatFigure(m.Syscall, "ns"), formatFigure(m.EpollWait, "ns"))

@@ -2,8 +2,10 @@ package harness
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestScalingTableSetsAioBesideUvloop(t *testing.T) {
@@ -67,6 +69,39 @@ func TestChartPanels(t *testing.T) {
 		var b bytes.Buffer
 		if err := r.Chart(&b); err != nil || !bytes.HasPrefix(b.Bytes(), []byte("\x89PNG\r\n")) {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestPythonWorkerSaysWhetherEager runs an eager tree and a scaling
+// workload in the Python worker, where this machine has one (the smoke run
+// runs all of them): the eager tree says whether its tasks started eagerly
+// (CPython 3.12 and later), and the other says nothing of it.
+func TestPythonWorkerSaysWhetherEager(t *testing.T) {
+	py, err := findPython(nil)
+	script := findScript()
+	if err != nil || script == "" {
+		t.Skipf("no Python worker here (%v, script %q)", err, script)
+	}
+	r := &runner{opts: Options{Timeout: time.Minute}, rep: &Report{Python: py, Script: script}, env: workerEnv(true)}
+	var major, minor int
+	fmt.Sscanf(py.Version, "%d.%d", &major, &minor)
+	for _, c := range []struct {
+		workload string
+		size     int
+	}{{"tree_none_tg_eager", 1}, {"timers_100k", 40}} {
+		res, err := r.runWorker(t.Context(), Asyncio, c.workload, c.size, 0)
+		if err != nil {
+			t.Errorf("%s: %v", c.workload, err)
+			continue
+		}
+		if res.Ops != c.size || res.Seconds <= 0 {
+			t.Errorf("%s: %+v, want %d ops", c.workload, res, c.size)
+		}
+		if want := isEager(c.workload); (res.Eager != nil) != want {
+			t.Errorf("%s: eager %v", c.workload, res.Eager)
+		} else if want && *res.Eager != (major > 3 || major == 3 && minor >= 12) {
+			t.Errorf("%s: eager %v in Python %s", c.workload, *res.Eager, py.Version)
 		}
 	}
 }

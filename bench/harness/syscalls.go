@@ -63,9 +63,9 @@ type counter struct {
 // How says how the counter counts, for the report.
 func (c *counter) How() string {
 	if c.tool == SyscallsPerf {
-		return "`perf stat -e raw_syscalls:sys_enter` (a kernel tracepoint, counted: every thread of the worker, at almost no cost to it)"
+		return "counted by `perf stat -e raw_syscalls:sys_enter` (a kernel tracepoint, counted: every thread of the worker, at almost no cost to it)"
 	}
-	return "`strace -f -c` (every thread of the worker, traced; it also names the syscalls)"
+	return "counted by `strace -f -c` (every thread of the worker, traced; it also names the syscalls)"
 }
 
 // wrap returns argv run under the counter, which writes its counts to out.
@@ -327,11 +327,8 @@ func (r *runner) findCounter() {
 	r.counter = c
 	if c == nil {
 		r.rep.SyscallsHow = why
-		r.note("Syscalls per operation %s.", why)
+		r.note("Syscalls per operation: %s.", why)
 		return
 	}
 	r.rep.SyscallsHow = c.How()
-	if r.opts.Smoke {
-		r.rep.SyscallsHow += "; a smoke run counts them for its first workload only"
-	}
 }

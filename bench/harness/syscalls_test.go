@@ -100,7 +100,7 @@ func TestFindCounterOffSaysSo(t *testing.T) {
 func TestMarkdownShowsSyscallsAndTheirShare(t *testing.T) {
 	r := sampleReport()
 	r.Machine.Syscall, r.Machine.EpollWait = 1000, 1300
-	r.SyscallsHow = "`strace -f -c`"
+	r.SyscallsHow = "counted by `strace -f -c`"
 	spawn := r.Outcomes[1]
 	spawn.Of(AIO).Syscalls = &SyscallCount{PerOp: 0.002}
 	spawn.Of(Uvloop).Syscalls = &SyscallCount{PerOp: 0.45, Top: []NamedCount{{"epoll_wait", 0.4}}}
@@ -112,7 +112,8 @@ func TestMarkdownShowsSyscallsAndTheirShare(t *testing.T) {
 	md := b.String()
 	for _, want := range []string{
 		"| A syscall | 1.00 µs per getppid, the cheapest; 1.30 µs per epoll_wait",
-		"| Syscalls counted by | `strace -f -c` |",
+		"| Syscalls per operation | counted by `strace -f -c` |",
+		"Counted by `strace -f -c`, outside the timed runs",
 		"## Syscalls per operation\n",
 		// uvloop: 0.45 syscalls of 1 µs in 900 ns/task is half of it.
 		"| spawn | 0.002 (2 %) | — | not counted | 0.45: epoll_wait 0.40 (50 %) | — |  |",
