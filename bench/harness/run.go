@@ -151,6 +151,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{Smoke: opts.Smoke, Started: time.Now(), Machine: readMachine()}
 	skip := map[string]string{} // peer -> why it is skipped
 	r := &runner{opts: opts, progress: progress, rep: rep, skip: skip, env: workerEnv(opts.Smoke)}
+	if m := rep.Machine; m.Syscall > 0 {
+		fmt.Fprintf(progress, "machine: first touch of a page %.2f µs, getppid %s, epoll_wait(0) %s\n",
+			m.PageFault, formatFigure(m.Syscall, "ns"), formatFigure(m.EpollWait, "ns"))
+	}
 	r.findPeers()
 	r.findCounter()
 	for i, w := range list {
