@@ -258,3 +258,30 @@ func TestPythonWorkerWarmsUp(t *testing.T) {
 		t.Errorf("parked with a warm-up: %v, want exit status 2", err)
 	}
 }
+
+// TestEagerTreeWithoutEagerTasksIsNoVerdict checks that an eager tree that
+// aio ran without eager tasks is marked, and its target neither met nor
+// missed.
+func TestEagerTreeWithoutEagerTasksIsNoVerdict(t *testing.T) {
+	w, _ := workload("tree_none_eager")
+	aio := series(AIO, 10)
+	aio.NotEager = true
+	uv := series(Uvloop, 200)
+	uv.NotEager = true
+	r := sampleReport()
+	r.Outcomes = append(r.Outcomes, &Outcome{Workload: w, Size: 2, Reps: 1, Series: []*Series{aio, series(Asyncio, 300), uv}})
+	var b bytes.Buffer
+	if err := r.Markdown(&b, "aio-bench", ""); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"| tree_none_eager | async_tree none, eager | 10.0 ms/tree (not eager) | uvloop 200 ms/tree (not eager) | 20.0× | ≥ 15× faster than uvloop | eager unavailable |",
+		"| uvloop (not eager) | 200 ms/tree |",
+		"Not eager: aio (this build of aio has no eager tasks); uvloop (Python 3.11.2 has no eager task factory, which 3.12 added).",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -34,6 +34,10 @@ type Options struct {
 	Progress io.Writer
 	// Timeout bounds one worker process; 0 is 10 minutes (2 in smoke mode).
 	Timeout time.Duration
+	// Syscalls says how to count the syscalls per operation (syscalls.go):
+	// SyscallsAuto, SyscallsPerf, SyscallsStrace or SyscallsOff. A smoke
+	// run counts them for its first workload only.
+	Syscalls string
 }
 
 // DefaultReps is the number of repetitions of a workload without a cap of
@@ -59,6 +63,14 @@ type Series struct {
 	// Extra is a second figure per repetition: KB/task for sleep_random,
 	// µs/task for parked; nil for the others.
 	Extra []float64
+	// NotEager is set on an eager tree that the runtime ran without eager
+	// tasks (see eager.go): its figures are the plain tree's.
+	NotEager bool
+	// Syscalls is the runtime's syscalls per operation, counted outside
+	// the timed runs (syscalls.go); nil if not counted, and SyscallNote
+	// then says why where the others were.
+	Syscalls    *SyscallCount
+	SyscallNote string
 }
 
 // Median returns the median of the values, or 0 for none.
@@ -97,15 +109,17 @@ func (o *Outcome) Ratio(peer string) (float64, bool) {
 
 // Report is a whole run: what ran where, and what it measured.
 type Report struct {
-	Smoke    bool
-	Started  time.Time
-	Wall     time.Duration
-	Machine  Machine
-	Python   *Python // nil if no interpreter was found
-	Script   string  // the Python worker, "" if not found
-	Notes    []string
-	Outcomes []*Outcome
-	Failures []string // one line per failed worker
+	Smoke   bool
+	Started time.Time
+	Wall    time.Duration
+	Machine Machine
+	Python  *Python // nil if no interpreter was found
+	Script  string  // the Python worker, "" if not found
+	Notes   []string
+	// SyscallsHow says how the syscalls were counted, or why they were not.
+	SyscallsHow string
+	Outcomes    []*Outcome
+	Failures    []string // one line per failed worker
 }
 
 // Run runs the suite and returns its report. Its error is for what stops
@@ -118,6 +132,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	if len(opts.Worker) == 0 {
 		return nil, errors.New("harness: no worker command for aio and go")
+	}
+	switch opts.Syscalls {
+	case SyscallsAuto, SyscallsPerf, SyscallsStrace, SyscallsOff:
+	default:
+		return nil, fmt.Errorf("harness: syscall counter %q; want %s, %s or %s", opts.Syscalls, SyscallsPerf, SyscallsStrace, SyscallsOff)
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = 10 * time.Minute
@@ -132,7 +151,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{Smoke: opts.Smoke, Started: time.Now(), Machine: readMachine()}
 	skip := map[string]string{} // peer -> why it is skipped
 	r := &runner{opts: opts, progress: progress, rep: rep, skip: skip, env: workerEnv(opts.Smoke)}
+	if m := rep.Machine; m.Syscall > 0 {
+		fmt.Fprintf(progress, "machine: first touch of a page %.2f µs, getppid %s, epoll_wait(0) %s\n",
+			m.PageFault, formatFigure(m.Syscall, "ns"), formatFigure(m.EpollWait, "ns"))
+	}
 	r.findPeers()
+	r.findCounter()
 	for i, w := range list {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -194,6 +218,8 @@ type runner struct {
 	rep      *Report
 	skip     map[string]string
 	env      []string
+	counter  *counter // nil: syscalls are not counted
+	counted  int      // workloads whose syscalls were counted
 }
 
 // runWorkload runs one workload in every runtime it has, interleaved.
@@ -230,6 +256,14 @@ func (r *runner) runWorkload(ctx context.Context, i, n int, w Workload) *Outcome
 			}
 		}
 	}
+	if r.counter != nil && (!r.opts.Smoke || r.counted == 0) {
+		r.counted++
+		for _, s := range o.Series {
+			if s.Status == OK {
+				r.countSyscalls(ctx, o, s)
+			}
+		}
+	}
 	fmt.Fprintf(r.progress, "  %s took %v\n", w.Name, time.Since(start).Round(100*time.Millisecond))
 	return o
 }
@@ -251,7 +285,11 @@ func (r *runner) measure(ctx context.Context, o *Outcome, s *Series, rep int) {
 		fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s\n", o.Name, s.Runtime, label, statusWord(s))
 		return
 	}
-	fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s\n", o.Name, s.Runtime, label, formatFigure(v, o.Unit))
+	eager := ""
+	if res.Eager != nil && !*res.Eager {
+		s.NotEager, eager = true, " (not eager)"
+	}
+	fmt.Fprintf(r.progress, "  %-16s %-8s %-8s %s%s\n", o.Name, s.Runtime, label, formatFigure(v, o.Unit), eager)
 	if rep > 0 {
 		s.Values = append(s.Values, v)
 		if extra >= 0 {

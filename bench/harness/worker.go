@@ -21,6 +21,9 @@ type result struct {
 	Ops       int     `json:"ops"`
 	PeakRSSKB int64   `json:"peak_rss_kb"`
 	BaseRSSKB int64   `json:"base_rss_kb"`
+	// Eager is the eager trees' only: false if the runtime ran the plain
+	// tree, having no eager tasks.
+	Eager *bool `json:"eager"`
 }
 
 // figures turns a worker's result into the workload's figure and its second
@@ -61,6 +64,13 @@ func (e *exitError) Error() string {
 // runWorker runs one measurement in a fresh process, after warmup untimed
 // rounds in that process.
 func (r *runner) runWorker(ctx context.Context, rt, name string, size, warmup int) (result, error) {
+	return r.runWorkerUnder(ctx, nil, nil, rt, name, size, warmup)
+}
+
+// runWorkerUnder is runWorker with the worker's command line passed
+// through wrap (a syscall counter's, or nil for none) and env added to the
+// workers' environment.
+func (r *runner) runWorkerUnder(ctx context.Context, wrap func([]string) []string, env []string, rt, name string, size, warmup int) (result, error) {
 	var argv []string
 	if isPython(rt) {
 		argv = []string{r.rep.Python.Path, r.rep.Script}
@@ -68,10 +78,13 @@ func (r *runner) runWorker(ctx context.Context, rt, name string, size, warmup in
 		argv = slices.Clone(r.opts.Worker)
 	}
 	argv = append(argv, "--runtime", rt, "--workload", name, "--size", strconv.Itoa(size), "--warmup", strconv.Itoa(warmup))
+	if wrap != nil {
+		argv = wrap(argv)
+	}
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = r.env
+	cmd.Env = append(slices.Clip(r.env), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -75,6 +75,9 @@ Sizes (the meaning of --size N):
                       warm-up round is one tree)
     executor_1        N jobs, one at a time
     executor_20k      N jobs in flight at once, 5 rounds (ops = 5*N jobs)
+    ready_K           N sleep(0) steps of min(K, N) tasks (ops = the steps
+                      run: N rounded down to a multiple of the tasks)
+    timers_K          N timers armed and cancelled among min(K, N) pending
 
 trio has no gather: where the README says "gather" for trio (spawn, the
 sleep0_2 pair, the tree_* workloads without _tg) it is a nursery, so trio's
@@ -133,6 +136,7 @@ class Clock:
         self.seconds = 0.0
         self.base_rss_kb = 0
         self.peak_rss_kb = 0
+        self.eager = None  # the eager trees: whether their tasks started eagerly
         self._t0 = 0.0
 
     def start(self):
@@ -263,18 +267,24 @@ def make_leaf(kind, sleep):
 TREE_KINDS = ("none", "io", "memo", "cpu")
 
 
-def tree_workload_names():
+def tree_workload_names(eager=False):
+    suffix = "_eager" if eager else ""
     names = []
     for kind in TREE_KINDS:
-        names += ["tree_" + kind, "tree_" + kind + "_tg"]
+        names += ["tree_" + kind + suffix, "tree_" + kind + "_tg" + suffix]
     return names
 
 
 def parse_tree_workload(name):
-    """'tree_memo_tg' -> ('memo', True)."""
+    """'tree_memo_tg' -> ('memo', True); 'tree_memo_tg_eager' -> ('memo',
+    True, True)."""
     rest = name[len("tree_"):]
+    eager = rest.endswith("_eager")
+    if eager:
+        rest = rest[:-len("_eager")]
     tg = rest.endswith("_tg")
-    return (rest[:-3] if tg else rest), tg
+    kind = rest[:-3] if tg else rest
+    return (kind, tg, True) if eager else (kind, tg)
 
 
 # ---------------------------------------------------------------------------
@@ -429,9 +439,18 @@ async def asyncio_parked(size, clock):
     return size
 
 
-def asyncio_tree(kind, task_group):
+def asyncio_tree(kind, task_group, eager=False):
+    """The async_tree workload; eager (tree_*_eager, pyperformance's
+    async_tree_eager_*) starts every task of the loop eagerly with
+    asyncio.eager_task_factory where this Python has it (3.12 and later)
+    and runs the plain tree where it has not, saying so in clock.eager."""
     async def workload(size, clock):
         import asyncio
+        if eager:
+            factory = getattr(asyncio, "eager_task_factory", None)
+            if factory is not None:
+                asyncio.get_running_loop().set_task_factory(factory)
+            clock.eager = factory is not None
         leaf = make_leaf(kind, asyncio.sleep)
         gather, TaskGroup = asyncio.gather, asyncio.TaskGroup
         branches = range(TREE_BRANCHES)
@@ -480,6 +499,81 @@ async def asyncio_executor_20k(size, clock):
         await asyncio.gather(*[run(None, empty_job) for _ in range(size)])
     clock.stop()
     return EXECUTOR_ROUNDS * size
+
+
+# The scaling workloads: ready_N and timers_N, N in 1, 1k, 100k (the
+# README). Their size counts ops; a size below N makes N the size.
+
+SCALE_COUNTS = {"1": 1, "1k": 1_000, "100k": 100_000}
+TIMER_GAP = 1e-3  # seconds between two pending timers
+TIMER_YIELD = 1000  # ops between two sleep(0)s of the timers' loop
+
+
+def scale_workload_names():
+    return [kind + "_" + suffix for suffix in SCALE_COUNTS for kind in ("ready", "timers")]
+
+
+def asyncio_ready(count):
+    """ready_<count>: min(count, size) tasks each await sleep(0)
+    size//count times (at least once), awaited in turn. The tasks are
+    created, and take their first step to their first sleep(0), before the
+    clock starts."""
+    async def workload(size, clock):
+        import asyncio
+        sleep = asyncio.sleep
+        n = min(count, size)
+        rounds = max(1, size // n)
+
+        started = 0
+
+        async def stepper():
+            nonlocal started
+            started += 1
+            for _ in range(rounds):
+                await sleep(0)
+
+        create_task = asyncio.get_running_loop().create_task
+        tasks = [create_task(stepper()) for _ in range(n)]
+        await sleep(0)  # every task takes its first step before this resumes
+        check(started == n, f"ready: {started} of {n} tasks started before the clock")
+        clock.start()
+        for t in tasks:
+            await t
+        clock.stop()
+        return n * rounds
+
+    return workload
+
+
+def asyncio_timers(count):
+    """timers_<count>: min(count, size) timers pending an hour away, then
+    size times a timer armed between two of them and cancelled at once; a
+    sleep(0) every TIMER_YIELD ops lets the loop do what it leaves for its
+    next iteration (uvloop closes a cancelled timer's handle there, asyncio
+    drops cancelled timers from its heap)."""
+    async def workload(size, clock):
+        import asyncio
+        loop = asyncio.get_running_loop()
+        sleep = asyncio.sleep
+        n = min(count, size)
+
+        def noop():
+            pass
+
+        pending = [loop.call_later(3600 + i * TIMER_GAP, noop) for i in range(n)]
+        delays = [3600 + (k * 7919 % n) * TIMER_GAP + TIMER_GAP / 2 for k in range(size)]
+        call_later = loop.call_later
+        clock.start()
+        for k, d in enumerate(delays):
+            call_later(d, noop).cancel()
+            if k % TIMER_YIELD == TIMER_YIELD - 1:
+                await sleep(0)
+        clock.stop()
+        for h in pending:
+            h.cancel()
+        return size
+
+    return workload
 
 
 # ---------------------------------------------------------------------------
@@ -692,6 +786,11 @@ ASYNCIO = {
     **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names()},
     "executor_1": asyncio_executor_1,
     "executor_20k": asyncio_executor_20k,
+    # trio has no eager start: the eager trees are asyncio's only.
+    **{name: asyncio_tree(*parse_tree_workload(name)) for name in tree_workload_names(eager=True)},
+    # The scaling workloads, for asyncio and uvloop only.
+    **{name: (asyncio_ready if name.startswith("ready_") else asyncio_timers)(SCALE_COUNTS[name.split("_")[1]])
+       for name in scale_workload_names()},
 }
 
 TRIO = {
@@ -772,7 +871,7 @@ def run(runtime, workload, size, warmup=0):
     clock = Clock(memory=workload in MEMORY_WORKLOADS)
     ops = run_once(func, size, clock)
     clock.finish()
-    return {
+    result = {
         "runtime": runtime,
         "workload": workload,
         "size": size,
@@ -781,6 +880,9 @@ def run(runtime, workload, size, warmup=0):
         "peak_rss_kb": clock.peak_rss_kb,
         "base_rss_kb": clock.base_rss_kb,
     }
+    if clock.eager is not None:
+        result["eager"] = clock.eager
+    return result
 
 
 def main():

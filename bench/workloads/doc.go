@@ -33,8 +33,11 @@
 // (sleep0_1, sleep0_2, spawn, pingpong_future, pingpong_event,
 // queue_pingpong), memory.go
 // (sleep_random, parked), tree.go (pyperformance's async_tree, eight
-// variants) and executor.go (executor_1, executor_20k). Each aio version
-// runs in aio.Run without options: the real clock, the default executor.
+// variants), eager.go (the same eight with eager tasks), executor.go
+// (executor_1, executor_20k) and scale.go (ready_* and timers_*, at 1,
+// 1,000 and 100,000 tasks or timers). Each aio version runs in aio.Run
+// without options (the real clock, the default executor), but for the
+// eager trees, whose options eagerOptions gives.
 //
 // # Tree shape
 //

@@ -10,9 +10,10 @@ import (
 )
 
 // inLoop runs fn as the main task of a fresh aio loop on the real clock
-// (aio.Run without options) and returns what it measured.
-func inLoop(fn func(ctx context.Context) (measure, error)) (measure, error) {
-	return aio.Run(fn)
+// (aio.Run with opts: none but for the eager trees) and returns what it
+// measured.
+func inLoop(fn func(ctx context.Context) (measure, error), opts ...aio.Option) (measure, error) {
+	return aio.Run(fn, opts...)
 }
 
 // sleep0_1: one task awaits Sleep(0) size times. sleep0_2: two tasks each

@@ -134,8 +134,9 @@ func warmTrees(size, warmup int, trees func(n int, s *leafState) (measure, error
 	return trees(size, s)
 }
 
-// treeAIO runs size trees in one aio loop, their leaves drawing from s.
-func treeAIO(size int, s *leafState, leaf int, group bool) (measure, error) {
+// treeAIO runs size trees in one aio loop, made with opts, their leaves
+// drawing from s.
+func treeAIO(size int, s *leafState, leaf int, group bool, opts ...aio.Option) (measure, error) {
 	levels, branches, err := treeShape()
 	if err != nil {
 		return measure{}, err
@@ -187,7 +188,7 @@ func treeAIO(size int, s *leafState, leaf int, group bool) (measure, error) {
 			}
 			return nil
 		})
-	})
+	}, opts...)
 }
 
 // treeGo is the tree as a Go programmer writes it: a goroutine per child, a

@@ -35,6 +35,9 @@ type Result struct {
 	// measured part, for the memory workloads; 0 for the others.
 	PeakRSSKB int64 `json:"peak_rss_kb"`
 	BaseRSSKB int64 `json:"base_rss_kb"`
+	// Eager is set for the eager trees only (tree_*_eager): whether their
+	// tasks did start eagerly, which needs an aio with eager tasks.
+	Eager *bool `json:"eager,omitempty"`
 }
 
 // measure is what a workload function returns: the measured time, the
@@ -43,6 +46,7 @@ type measure struct {
 	elapsed    time.Duration
 	ops        int
 	peak, base int64
+	eager      *bool // Result.Eager
 }
 
 // runFunc is one workload in one runtime: it runs warmup untimed rounds, then
@@ -182,7 +186,7 @@ func Run(runtime, workload string, size, warmup int) (Result, error) {
 	return Result{
 		Runtime: runtime, Workload: workload, Size: size,
 		Seconds: m.elapsed.Seconds(), Ops: m.ops,
-		PeakRSSKB: m.peak, BaseRSSKB: m.base,
+		PeakRSSKB: m.peak, BaseRSSKB: m.base, Eager: m.eager,
 	}, nil
 }
 

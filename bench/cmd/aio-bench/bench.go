@@ -25,9 +25,10 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 	reps := fs.Int("reps", 0, fmt.Sprintf("repetitions of every workload (default %d, fewer for the workloads whose Python peers take seconds a run)", harness.DefaultReps))
 	out := fs.String("out", "", "the Markdown report (default docs/BENCHMARKS.md in the repository's root; none in smoke mode)")
 	chart := fs.String("chart", "", "the PNG chart (default docs/benchmarks.png in the repository's root; none in smoke mode)")
+	syscalls := fs.String("syscalls", "", "how to count each runtime's syscalls per operation, outside the timed runs: perf, strace or off (default: perf if it works here, else strace, else none)")
 	only := fs.String("only", "", "comma-separated workloads to run (default all): "+strings.Join(harness.Names(), ","))
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--syscalls perf|strace|off] [--only workload,...]\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +64,7 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		Reps:     *reps,
 		Worker:   []string{exe, workerArg},
 		Progress: stderr,
+		Syscalls: *syscalls,
 	}
 	for name := range strings.SplitSeq(*only, ",") {
 		if name = strings.TrimSpace(name); name != "" {

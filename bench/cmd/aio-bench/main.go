@@ -11,16 +11,18 @@
 //
 // # Usage
 //
-//	aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--only workload,...]
+//	aio-bench [--smoke] [--reps N] [--out FILE.md] [--chart FILE.png] [--syscalls perf|strace|off] [--only workload,...]
 //
 // Each workload runs in fresh processes, interleaved, with medians and the
-// ratios aio/peer against the targets of issue 5. It prints its progress on
+// ratios aio/peer against the targets. It prints its progress on
 // standard error and writes a Markdown report (default docs/BENCHMARKS.md)
 // and a bar chart (default docs/benchmarks.png), both in the repository
-// that holds the working directory; the full run takes about 10 minutes
+// that holds the working directory; the full run takes about 20 minutes
 // on 2 cores. --smoke runs every workload once at tiny sizes and writes
-// nothing unless told where: CI runs it. Package bench/harness documents
-// the rest.
+// nothing unless told where: CI runs it. --syscalls chooses how each
+// runtime's syscalls per operation are counted, outside the timed runs:
+// perf, strace or off (by default perf if it works, else strace, else
+// none). Package bench/harness documents the rest.
 //
 // # Workers
 //

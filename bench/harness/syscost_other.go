@@ -1,0 +1,5 @@
+//go:build !linux
+
+package harness
+
+func syscallNanos() (getppid, epollWait float64) { return 0, 0 }
