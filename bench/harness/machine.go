@@ -21,6 +21,11 @@ type Machine struct {
 	// microseconds (0 if unmeasured): it bounds the workloads that allocate
 	// a million tasks, in every runtime.
 	PageFault float64
+	// Getppid and EpollWait are the cost of a system call that does
+	// nothing, in microseconds (0 if unmeasured): getppid, and epoll_pwait
+	// with a zero timeout on an empty epoll instance, the poll an event
+	// loop makes per iteration (syscallcost_linux.go).
+	Getppid, EpollWait float64
 }
 
 func readMachine() Machine {
@@ -41,6 +46,7 @@ func readMachine() Machine {
 	}
 	m.OS += " (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	m.PageFault = pageFaultMicros()
+	m.Getppid, m.EpollWait = syscallMicros()
 	return m
 }
 

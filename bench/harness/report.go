@@ -41,6 +41,9 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 	for _, o := range r.Outcomes {
 		writeOutcome(&b, o)
 	}
+	if r.Echo != nil {
+		writeEcho(&b, r.Echo)
+	}
 	if len(r.Notes) > 0 || len(r.Failures) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, n := range r.Notes {
@@ -77,6 +80,10 @@ func (r *Report) writeMachine(b *bytes.Buffer, command string) {
 		row("First touch of a page", fmt.Sprintf("%.2f µs per 4 KiB page (64 MiB of fresh memory): "+
 			"`parked` and `sleep_random` pay it for every page their tasks touch; spawn and the trees pay it "+
 			"in their in-process warm-up round", m.PageFault))
+	}
+	if m.Getppid > 0 {
+		row("A system call", fmt.Sprintf("%.2f µs per getppid, %.2f µs per epoll_wait with a zero timeout on an empty epoll instance "+
+			"(raw calls in a loop, the best of 5): an event loop that polls once per iteration pays the latter per step", m.Getppid, m.EpollWait))
 	}
 	b.WriteString("\n")
 }
