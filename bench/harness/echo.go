@@ -232,7 +232,8 @@ func (r *runner) echoRate(ctx context.Context, e *EchoOutcome, s *EchoSeries, p 
 			line += fmt.Sprintf(", %s syscalls/req (%s)", num(p.Syscalls), e.SyscallTool)
 		}
 		if p.SyscallErr != "" {
-			line += ", syscalls not counted: " + p.SyscallErr
+			line += ", syscalls not counted"
+			r.note("echo: the syscalls of %s at %s not counted: %s.", s.Kind, sizeName(p.Size), p.SyscallErr)
 		}
 	}
 	fmt.Fprintln(r.progress, line)

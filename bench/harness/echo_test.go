@@ -2,6 +2,9 @@ package harness
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +111,54 @@ func TestEveryEchoServerHasAKnownRuntime(t *testing.T) {
 	for _, s := range EchoServers {
 		if !slices.Contains(runtimes, s.Runtime) || s.What == "" {
 			t.Errorf("%+v", s)
+		}
+	}
+}
+
+// TestEchoSkipsMissingPeersCleanly runs the echo workload with no Python
+// and a worker whose server has no kind at all (exit status 3, as the aio
+// kinds answer before they are built in): every Python server is skipped,
+// every Go one is "not built", and nothing is a failure.
+func TestEchoSkipsMissingPeersCleanly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("shell scripts")
+	}
+	worker := filepath.Join(t.TempDir(), "worker")
+	if err := os.WriteFile(worker, []byte("#!/bin/sh\necho \"no kind $3\" >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(t.Context(), Options{Smoke: true, Only: []string{EchoName},
+		Worker: []string{worker}, Pythons: []string{"/nonexistent/python3"}})
+	if err != nil || len(rep.Failures) > 0 {
+		t.Fatalf("%v %v", err, rep.Failures)
+	}
+	if rep.Echo == nil || len(rep.Outcomes) != 0 {
+		t.Fatalf("echo %v, outcomes %v", rep.Echo, rep.Outcomes)
+	}
+	for _, s := range rep.Echo.Series {
+		want := Unavailable
+		if isPython(s.Runtime) {
+			want = Skipped
+		}
+		if s.Status != want || s.IdleBytes != -1 {
+			t.Errorf("%s: status %v (%s), idle %v; want status %v", s.Kind, s.Status, s.Note, s.IdleBytes, want)
+		}
+	}
+}
+
+func TestMachineRowGivesTheSyscallCost(t *testing.T) {
+	r := sampleReport()
+	r.Machine.Getppid, r.Machine.EpollWait = 1.3, 1.5
+	var b bytes.Buffer
+	if err := r.Markdown(&b, "aio-bench", ""); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| A system call | 1.30 µs per getppid, 1.50 µs per epoll_wait"; !strings.Contains(b.String(), want) {
+		t.Errorf("no %q in\n%s", want, b.String())
+	}
+	if runtime.GOOS == "linux" {
+		if g, e := syscallMicros(); g <= 0 || e <= 0 {
+			t.Errorf("syscallMicros() = %v, %v", g, e)
 		}
 	}
 }
