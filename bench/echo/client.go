@@ -23,7 +23,9 @@ type Client struct {
 	// Warmup runs the load before the window; Duration is the window.
 	Warmup, Duration time.Duration
 	// Syscalls, if set (Perf or Strace), counts the server's system calls
-	// over the window instead of reading its CPU time.
+	// over the window instead of reading its CPU time: all of them, and
+	// some by name (perf: those of its list that have a tracepoint here;
+	// strace: all).
 	Syscalls string
 	// Idle, if above 0, makes this an idle-memory run instead: Idle
 	// connections that each exchange one message of Size bytes, then stay
@@ -43,6 +45,8 @@ type Result struct {
 	ClientUser float64 `json:"client_user_s"`
 	ClientSys  float64 `json:"client_sys_s"`
 	Syscalls   int64   `json:"syscalls"` // the server's, in the window
+	// SyscallsBy are some of them by name (see Client.Syscalls).
+	SyscallsBy map[string]int64 `json:"syscalls_by,omitempty"`
 	// IdleConns connections were open and idle when the server's resident
 	// set size was IdleRSSKB; it was BaseRSSKB before the first connected.
 	IdleConns int   `json:"idle_conns"`
@@ -120,11 +124,11 @@ func (c Client) window(ctx context.Context, res *Result, requests *atomic.Int64,
 	cu1, cs1 := selfCPU()
 	su1, ss1, serr1 := ProcCPU(c.ServerPID)
 	if cnt != nil {
-		n, cerr := cnt.stop()
+		n, by, cerr := cnt.stop()
 		if err == nil && cerr != nil {
 			err = fmt.Errorf("counting syscalls with %s: %w", c.Syscalls, cerr)
 		}
-		res.Syscalls = n
+		res.Syscalls, res.SyscallsBy = n, by
 	}
 	if err != nil {
 		return err

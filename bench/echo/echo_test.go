@@ -237,16 +237,19 @@ func TestParsePerfAndStrace(t *testing.T) {
 	if _, err := parsePerf([]byte("<not counted>,,raw_syscalls:sys_enter,0,100.00,,\n")); err == nil {
 		t.Error("perf: <not counted> parsed")
 	}
+	if n, by, err := parsePerfCalls([]byte(perf + "41,,syscalls:sys_enter_read,1,100.00,,\n0,,syscalls:sys_enter_futex,1,100.00,,\n")); err != nil || n != 59696 || len(by) != 1 || by["read"] != 41 {
+		t.Errorf("perf by call: %d, %v, %v", n, by, err)
+	}
 	strace := `% time     seconds  usecs/call     calls    errors syscall
 ------ ----------- ----------- --------- --------- ----------------
  60.00    0.000700          35        20           read
 100.00    0.001181          40        29         1 total
 `
-	if n, err := parseStrace([]byte(strace)); err != nil || n != 29 {
-		t.Errorf("strace: %d, %v", n, err)
+	if n, by, err := parseStrace([]byte(strace)); err != nil || n != 29 || len(by) != 1 || by["read"] != 20 {
+		t.Errorf("strace: %d, %v, %v", n, by, err)
 	}
 	noErrors := "100.00    0.001181          40        29           total\n"
-	if n, err := parseStrace([]byte(noErrors)); err != nil || n != 29 {
+	if n, _, err := parseStrace([]byte(noErrors)); err != nil || n != 29 {
 		t.Errorf("strace without errors: %d, %v", n, err)
 	}
 }
@@ -266,11 +269,11 @@ func TestCountersCountASyscallLoop(t *testing.T) {
 	for range 1000 {
 		os.Getppid()
 	}
-	n, err := c.stop()
+	n, by, err := c.stop()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 1000 {
-		t.Errorf("%s counted %d syscalls, want at least 1000", tool, n)
+	if n < 1000 || by["getppid"] > n {
+		t.Errorf("%s counted %d syscalls (%v), want at least 1000", tool, n, by)
 	}
 }

@@ -45,9 +45,40 @@ func FindSyscallTool() (tool, why string) {
 	return "", strings.Join(whys, ", ")
 }
 
-// A counter counts the system calls of a process from its start to stop.
+// A counter counts the system calls of a process from its start to stop:
+// all of them, and by name those it can tell apart (strace: every call;
+// perf: the calls of perfCalls that have a tracepoint here).
 type counter interface {
-	stop() (int64, error)
+	stop() (total int64, by map[string]int64, err error)
+}
+
+// perfCalls are the calls perf counts by name besides the total: those an
+// echo server makes per request (reads, writes, polls), and those that say
+// where else the time goes (a runtime's futexes and sleeps, the
+// allocator's mappings). The total counts the others too.
+var perfCalls = []string{
+	"read", "write", "readv", "writev", "recvfrom", "sendto", "recvmsg", "sendmsg",
+	"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "poll", "ppoll", "select", "pselect6",
+	"futex", "nanosleep", "clock_nanosleep", "sched_yield", "tgkill", "rt_sigreturn", "getpid",
+	"mmap", "munmap", "mremap", "madvise", "brk", "accept4", "close",
+}
+
+// perfEvents returns perf's events: the total, and a tracepoint for each of
+// perfCalls that tracefs lists (none if tracefs cannot be read).
+func perfEvents() string {
+	events := []string{"raw_syscalls:sys_enter"}
+	for _, dir := range []string{"/sys/kernel/tracing/events/syscalls", "/sys/kernel/debug/tracing/events/syscalls"} {
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		for _, c := range perfCalls {
+			if _, err := os.Stat(dir + "/sys_enter_" + c); err == nil {
+				events = append(events, "syscalls:sys_enter_"+c)
+			}
+		}
+		break
+	}
+	return strings.Join(events, ",")
 }
 
 // startCounter attaches the tool to the process pid and returns once it
@@ -91,7 +122,7 @@ func startPerf(pid int) (counter, error) {
 		ctlW.Close()
 		return nil, err
 	}
-	cmd := exec.Command("perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter", "-o", out.Name(),
+	cmd := exec.Command("perf", "stat", "-x", ",", "-e", perfEvents(), "-o", out.Name(),
 		"--delay", "-1", "--control", "fd:3,4", "-p", strconv.Itoa(pid))
 	cmd.ExtraFiles = []*os.File{ctlR, ackW}
 	var stderr bytes.Buffer
@@ -136,39 +167,60 @@ func (p *perfCounter) cleanup() {
 	os.Remove(p.out)
 }
 
-func (p *perfCounter) stop() (int64, error) {
+func (p *perfCounter) stop() (int64, map[string]int64, error) {
 	defer p.cleanup()
 	derr := p.command("disable")
 	p.cmd.Process.Signal(os.Interrupt)
 	werr := p.cmd.Wait()
 	if derr != nil {
-		return 0, derr
+		return 0, nil, derr
 	}
 	b, err := os.ReadFile(p.out)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	n, err := parsePerf(b)
+	n, by, err := parsePerfCalls(b)
 	if err != nil && werr != nil {
 		err = fmt.Errorf("%w (perf: %v)", err, werr)
 	}
-	return n, err
+	return n, by, err
 }
 
 // parsePerf reads the count of raw_syscalls:sys_enter from perf stat -x ,.
 func parsePerf(out []byte) (int64, error) {
+	n, _, err := parsePerfCalls(out)
+	return n, err
+}
+
+// parsePerfCalls reads perf stat -x , (lines "COUNT,,EVENT,...") : the
+// count of raw_syscalls:sys_enter, and those of the syscalls:sys_enter_NAME
+// events above 0, by NAME.
+func parsePerfCalls(out []byte) (int64, map[string]int64, error) {
+	total, by := int64(-1), map[string]int64{}
 	for line := range strings.Lines(string(out)) {
 		f := strings.Split(strings.TrimSpace(line), ",")
-		if len(f) < 3 || f[2] != "raw_syscalls:sys_enter" {
+		if len(f) < 3 {
+			continue
+		}
+		name, isCall := strings.CutPrefix(f[2], "syscalls:sys_enter_")
+		if f[2] != "raw_syscalls:sys_enter" && !isCall {
 			continue
 		}
 		n, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("perf counted %q", f[0])
+			return 0, nil, fmt.Errorf("perf counted %q for %s", f[0], f[2])
 		}
-		return n, nil
+		switch {
+		case !isCall:
+			total = n
+		case n > 0:
+			by[name] = n
+		}
 	}
-	return 0, fmt.Errorf("no raw_syscalls:sys_enter count in perf's output (%s)", lastLine(out))
+	if total < 0 {
+		return 0, nil, fmt.Errorf("no raw_syscalls:sys_enter count in perf's output (%s)", lastLine(out))
+	}
+	return total, by, nil
 }
 
 type straceCounter struct {
@@ -231,32 +283,43 @@ func startStrace(pid int) (counter, error) {
 	return nil, err
 }
 
-func (s *straceCounter) stop() (int64, error) {
+func (s *straceCounter) stop() (int64, map[string]int64, error) {
 	defer os.Remove(s.out)
 	s.cmd.Process.Signal(os.Interrupt)
 	<-s.done
 	werr := s.cmd.Wait()
 	b, err := os.ReadFile(s.out)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	n, err := parseStrace(b)
+	n, by, err := parseStrace(b)
 	if err != nil && werr != nil {
 		err = fmt.Errorf("%w (strace: %v)", err, werr)
 	}
-	return n, err
+	return n, by, err
 }
 
-// parseStrace reads the calls of the "total" line of strace -c's summary:
-// "100.00  0.001181  40  29  1 total" (the errors column may be empty).
-func parseStrace(out []byte) (int64, error) {
+// parseStrace reads strace -c's summary, whose rows are "% time, seconds,
+// usecs/call, calls, errors (may be empty), syscall": the calls of the
+// "total" row, and of every other row by name.
+func parseStrace(out []byte) (int64, map[string]int64, error) {
+	by := map[string]int64{}
 	for line := range strings.Lines(string(out)) {
 		f := strings.Fields(line)
-		if len(f) >= 5 && f[len(f)-1] == "total" {
-			return strconv.ParseInt(f[3], 10, 64)
+		if len(f) < 5 {
+			continue
 		}
+		n, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil {
+			continue // the header, the rules
+		}
+		if name := f[len(f)-1]; name != "total" {
+			by[name] = n
+			continue
+		}
+		return n, by, nil
 	}
-	return 0, fmt.Errorf("no total in strace's summary (%s)", lastLine(out))
+	return 0, nil, fmt.Errorf("no total in strace's summary (%s)", lastLine(out))
 }
 
 func lastLine(b []byte) string {

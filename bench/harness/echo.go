@@ -87,11 +87,12 @@ type EchoSeries struct {
 // EchoPoint is one server at one message size: a figure per repetition.
 type EchoPoint struct {
 	Size       int
-	Rate       []float64 // requests per second
-	User, Sys  []float64 // the server's CPU, µs per request (where measured)
-	Client     []float64 // the client's CPU, µs per request
-	Syscalls   float64   // the server's per request, in a run of its own; -1 if unmeasured
-	SyscallErr string    // why that run gave nothing
+	Rate       []float64          // requests per second
+	User, Sys  []float64          // the server's CPU, µs per request (where measured)
+	Client     []float64          // the client's CPU, µs per request
+	Syscalls   float64            // the server's per request, in a run of its own; -1 if unmeasured
+	SyscallsBy map[string]float64 // some of them by name, per request
+	SyscallErr string             // why that run gave nothing
 }
 
 // Of returns the point of the size, or nil.
@@ -229,6 +230,10 @@ func (r *runner) echoRate(ctx context.Context, e *EchoOutcome, s *EchoSeries, p 
 			p.SyscallErr = "no request or no count in the window"
 		default:
 			p.Syscalls = float64(sc.Syscalls) / float64(sc.Requests)
+			p.SyscallsBy = map[string]float64{}
+			for name, n := range sc.SyscallsBy {
+				p.SyscallsBy[name] = float64(n) / float64(sc.Requests)
+			}
 			line += fmt.Sprintf(", %s syscalls/req (%s)", num(p.Syscalls), e.SyscallTool)
 		}
 		if p.SyscallErr != "" {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,7 +43,7 @@ func writeEcho(b *bytes.Buffer, e *EchoOutcome) {
 
 func writeEchoSize(b *bytes.Buffer, e *EchoOutcome, size int) {
 	fmt.Fprintf(b, "#### %s messages\n\n", sizeName(size))
-	b.WriteString("| server | req/s | min – max | server user µs/req | server system µs/req | syscalls/req | client CPU µs/req |\n")
+	b.WriteString("| server | req/s | min – max | server user µs/req | server system µs/req | syscalls/req (by call) | client CPU µs/req |\n")
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range e.Series {
 		p := s.Of(size)
@@ -52,7 +53,7 @@ func writeEchoSize(b *bytes.Buffer, e *EchoOutcome, size int) {
 		}
 		sc := "—"
 		if p.Syscalls >= 0 {
-			sc = num(p.Syscalls)
+			sc = num(p.Syscalls) + byCall(p)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s – %s | %s | %s | %s | %s |\n", s.Kind, perSecond(median(p.Rate)),
 			perSecond(slices.Min(p.Rate)), perSecond(slices.Max(p.Rate)), medianOrDash(p.User), medianOrDash(p.Sys), sc, medianOrDash(p.Client))
@@ -206,3 +207,38 @@ func writeEchoTargets(b *bytes.Buffer, e *EchoOutcome) {
 
 // perSecond formats a rate to the unit: 61,947.
 func perSecond(v float64) string { return thousands(int(v + 0.5)) }
+
+// byCall lists the calls of at least 0.01 per request, most first, at most
+// five, and what the others add up to: ": read 1.00, write 1.00, other 0.13".
+func byCall(p *EchoPoint) string {
+	if len(p.SyscallsBy) == 0 {
+		return ""
+	}
+	type call struct {
+		name string
+		n    float64
+	}
+	var calls []call
+	rest := p.Syscalls
+	for name, n := range p.SyscallsBy {
+		calls = append(calls, call{name, n})
+	}
+	slices.SortFunc(calls, func(a, b call) int {
+		if a.n != b.n {
+			return cmp.Compare(b.n, a.n)
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var parts []string
+	for _, c := range calls {
+		if len(parts) == 5 || c.n < 0.01 {
+			break
+		}
+		parts = append(parts, c.name+" "+num(c.n))
+		rest -= c.n
+	}
+	if rest >= 0.01 {
+		parts = append(parts, "other "+num(rest))
+	}
+	return ": " + strings.Join(parts, ", ")
+}
