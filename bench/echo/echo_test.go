@@ -277,3 +277,14 @@ func TestCountersCountASyscallLoop(t *testing.T) {
 		t.Errorf("%s counted %d syscalls (%v), want at least 1000", tool, n, by)
 	}
 }
+
+func TestIdleRunShortOfDescriptorsSaysSo(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("resource limits")
+	}
+	var stderr bytes.Buffer
+	code := ClientCommand([]string{"--addr", "127.0.0.1:1", "--pid", "1", "--idle", "2000000000"}, io.Discard, &stderr)
+	if code != ExitNoFiles || !strings.Contains(stderr.String(), "RLIMIT_NOFILE") {
+		t.Errorf("exit status %d (%s), want %d", code, stderr.String(), ExitNoFiles)
+	}
+}

@@ -20,29 +20,52 @@ const (
 )
 
 // FindSyscallTool returns the first tool that counts system calls here,
-// Perf then Strace, or "" and why neither does (not installed, or not
-// allowed: perf_event_paranoid, ptrace restrictions).
+// Perf then Strace, or "" and why neither does. It tries each as the client
+// uses it, attached to a process that is not its child (a sleep), since
+// that is what perf_event_paranoid and ptrace restrictions (Yama) forbid
+// first.
 func FindSyscallTool() (tool, why string) {
 	var whys []string
-	if _, err := exec.LookPath("perf"); err != nil {
-		whys = append(whys, "no perf")
-	} else {
-		out, err := exec.Command("perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter", "--", "true").CombinedOutput()
-		if _, perr := parsePerf(out); err == nil && perr == nil {
-			return Perf, ""
+	for _, tool := range []string{Perf, Strace} {
+		if _, err := exec.LookPath(tool); err != nil {
+			whys = append(whys, "no "+tool)
+			continue
 		}
-		whys = append(whys, "perf cannot count raw_syscalls:sys_enter ("+lastLine(out)+")")
-	}
-	if _, err := exec.LookPath("strace"); err != nil {
-		whys = append(whys, "no strace")
-	} else {
-		if out, err := exec.Command("strace", "-f", "-c", "-o", os.DevNull, "true").CombinedOutput(); err == nil {
-			return Strace, ""
-		} else {
-			whys = append(whys, "strace fails ("+lastLine(out)+")")
+		if tryCounter(tool) == nil {
+			return tool, ""
 		}
+		whys = append(whys, tool+" cannot attach to a process here")
 	}
 	return "", strings.Join(whys, ", ")
+}
+
+// tryCounter counts the syscalls of a cat fed a few lines, with the tool.
+func tryCounter(tool string) error {
+	cat := exec.Command("cat")
+	in, err := cat.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cat.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		in.Close()
+		cat.Wait()
+	}()
+	c, err := startCounter(tool, cat.Process.Pid)
+	if err != nil {
+		return err
+	}
+	for range 10 {
+		io.WriteString(in, "x\n")
+		time.Sleep(time.Millisecond)
+	}
+	n, _, err := c.stop()
+	if err == nil && n == 0 {
+		err = errors.New("no syscall counted")
+	}
+	return err
 }
 
 // A counter counts the system calls of a process from its start to stop:
