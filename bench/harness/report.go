@@ -43,6 +43,9 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 	for _, o := range r.Outcomes {
 		r.writeOutcome(&b, o)
 	}
+	if r.Echo != nil {
+		writeEcho(&b, r.Echo)
+	}
 	if len(r.Notes) > 0 || len(r.Failures) > 0 {
 		b.WriteString("## Notes\n\n")
 		for _, n := range r.Notes {

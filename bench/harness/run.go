@@ -119,7 +119,8 @@ type Report struct {
 	// SyscallsHow says how the syscalls were counted, or why they were not.
 	SyscallsHow string
 	Outcomes    []*Outcome
-	Failures    []string // one line per failed worker
+	Echo        *EchoOutcome // nil if the echo workload did not run
+	Failures    []string     // one line per failed worker
 }
 
 // Run runs the suite and returns its report. Its error is for what stops
@@ -157,11 +158,19 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	r.findPeers()
 	r.findCounter()
+	withEcho := len(opts.Only) == 0 || slices.Contains(opts.Only, EchoName)
+	n := len(list) + btoi(withEcho)
 	for i, w := range list {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		rep.Outcomes = append(rep.Outcomes, r.runWorkload(ctx, i+1, len(list), w))
+		rep.Outcomes = append(rep.Outcomes, r.runWorkload(ctx, i+1, n, w))
+	}
+	if withEcho {
+		rep.Echo = r.runEcho(ctx, n, n)
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
 	}
 	rep.Wall = time.Since(rep.Started)
 	return rep, nil
@@ -178,20 +187,21 @@ func selectWorkloads(only []string) ([]Workload, error) {
 		}
 	}
 	for _, name := range only {
-		if _, ok := workload(name); !ok {
+		if _, ok := workload(name); !ok && name != EchoName {
 			return nil, fmt.Errorf("unknown workload %q; known: %s", name, strings.Join(Names(), ","))
 		}
 	}
 	return list, nil
 }
 
-// Names returns the workloads' names in the README's order.
+// Names returns the workloads' names in the README's order, the echo
+// workload last.
 func Names() []string {
-	names := make([]string, len(Workloads))
+	names := make([]string, len(Workloads), len(Workloads)+1)
 	for i, w := range Workloads {
 		names[i] = w.Name
 	}
-	return names
+	return append(names, EchoName)
 }
 
 // workerEnv is the environment of every worker: the harness's own, without

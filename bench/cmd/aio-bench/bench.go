@@ -83,11 +83,15 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "aio-bench: %v\n", err)
 		return 1
 	}
+	n := len(rep.Outcomes)
+	if rep.Echo != nil {
+		n++
+	}
 	noun := "workloads"
-	if len(rep.Outcomes) == 1 {
+	if n == 1 {
 		noun = "workload"
 	}
-	fmt.Fprintf(stderr, "aio-bench: %d %s in %v\n", len(rep.Outcomes), noun, rep.Wall.Round(1e9))
+	fmt.Fprintf(stderr, "aio-bench: %d %s in %v\n", n, noun, rep.Wall.Round(1e9))
 	for _, f := range rep.Failures {
 		fmt.Fprintf(stderr, "aio-bench: failed: %s\n", f)
 	}
@@ -99,7 +103,13 @@ func benchCommand(args []string, stdout, stderr io.Writer) int {
 
 // writeBenchOutputs writes the report and the chart where asked, the
 // report linking the chart by its path relative to the report.
+//
+// The chart draws the workloads' outcomes; a run of the echo workload alone
+// has none, and writes no chart.
 func writeBenchOutputs(rep *harness.Report, command, out, chart string) error {
+	if len(rep.Outcomes) == 0 {
+		chart = ""
+	}
 	if chart != "" {
 		if err := writeFile(chart, rep.Chart); err != nil {
 			return err

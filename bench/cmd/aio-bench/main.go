@@ -32,6 +32,11 @@
 // bench/README.md. The Python peers run in bench/python/workloads.py, found
 // from the working directory upwards.
 //
+// The echo workload's Go server and client are the same binary too:
+// "aio-bench worker echo-server --kind KIND" and "aio-bench worker
+// echo-client ..." (package bench/echo); its Python servers are
+// bench/python/echo.py.
+//
 // # Exit status
 //
 // 0 on success, 1 if a benchmark worker fails (a peer skipped for lack of

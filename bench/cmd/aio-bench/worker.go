@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
+	"github.com/aio-go/aio/bench/echo"
 	"github.com/aio-go/aio/bench/workloads"
 )
 
@@ -18,7 +20,19 @@ import (
 // process of its own for every measurement. Exit status 3 means the runtime
 // does not have the workload; 2 is a usage error, including a warm-up asked
 // of a memory workload.
+//
+// "aio-bench worker echo-server ..." and "aio-bench worker echo-client ..."
+// are the echo workload's Go server and client processes (package
+// bench/echo).
 func workerCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "echo-server":
+			return echo.ServerCommand(args[1:], os.Stdin, stdout, stderr)
+		case "echo-client":
+			return echo.ClientCommand(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("aio-bench worker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rt := fs.String("runtime", "", "aio or go")
