@@ -73,15 +73,18 @@ type AsyncGenerator[Y, S any] struct {
 // agenState is everything but the handle, so that a dropped handle can be
 // noticed (runtime.AddCleanup) while the loop still holds the state.
 type agenState[Y, S any] struct {
-	g     *gen.Generator[Y, S, struct{}]
-	y     AsyncYielder[Y, S]
-	ctx   driverCtx // the body's context
-	body  func(context.Context, *AsyncYielder[Y, S]) error
-	loop  *Loop
-	link  agenLink // in the loop's live generators
-	busy  bool     // a call is in flight
-	err   error    // how it ended: the body's error, or its cleanup's
-	ended bool
+	g    *gen.Generator[Y, S, struct{}]
+	y    AsyncYielder[Y, S]
+	ctx  driverCtx // the body's context
+	body func(context.Context, *AsyncYielder[Y, S]) error
+	loop *Loop
+	link agenLink // in the loop's live generators
+	// cleanup notices a dropped handle (abandon); stopped at the end, so
+	// that a finished generator costs its loop nothing more.
+	cleanup runtime.Cleanup
+	busy    bool  // a call is in flight
+	err     error // how it ended: the body's error, or its cleanup's
+	ended   bool
 }
 
 // AsyncYielder is the body's side of an async generator.
@@ -277,7 +280,7 @@ func (g *AsyncGenerator[Y, S]) enter(ctx context.Context) (*agenState[Y, S], err
 	s.ctx.cur = ctx
 	if !s.link.live && !s.ended && !s.g.Done() {
 		l.agens.add(&s.link, s)
-		runtime.AddCleanup(g, abandon, abandoned{l, &s.link})
+		s.cleanup = runtime.AddCleanup(g, abandon, abandoned{l, &s.link})
 	}
 	return s, nil
 }
@@ -319,6 +322,7 @@ func (s *agenState[Y, S]) end(err error) {
 	s.ended, s.err = true, err
 	if s.link.live {
 		s.loop.agens.remove(&s.link)
+		s.cleanup.Stop()
 	}
 }
 
