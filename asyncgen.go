@@ -117,11 +117,16 @@ func (s *agenState[Y, S]) run(y *gen.Yielder[Y, S]) (_ struct{}, err error) {
 			err = ErrAsyncGenIgnoredExit
 		}
 	}()
-	err = s.body(&s.ctx, &s.y)
-	if errors.Is(err, ErrStopAsyncIteration) {
-		err = &RaisedStopAsyncIteration{Err: err}
-	}
+	err = stopIsABug(s.body(&s.ctx, &s.y))
 	return struct{}{}, err
+}
+
+// stopIsABug turns a body's ErrStopAsyncIteration into the bug it is.
+func stopIsABug(err error) error {
+	if err != nil && errors.Is(err, ErrStopAsyncIteration) {
+		return &RaisedStopAsyncIteration{Err: err}
+	}
+	return err
 }
 
 // errUnwound is the panic with which Yield unwinds a body that ignored its

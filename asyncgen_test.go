@@ -411,3 +411,79 @@ func TestAsyncGenMisuse(t *testing.T) {
 		}
 	})
 }
+
+// walkAsync is pyperformance's async_generators tree walk, each subtree
+// inline (YieldFromAsync).
+type walkNode struct {
+	left, right *walkNode
+	value       int
+}
+
+func buildWalkTree(lo, hi int) *walkNode {
+	if lo >= hi {
+		return nil
+	}
+	mid := lo + (hi-lo)/2
+	return &walkNode{buildWalkTree(lo, mid), buildWalkTree(mid+1, hi), mid}
+}
+
+func walkAsync(n *walkNode) func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+	return func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+		if n.left != nil {
+			if err := aio.YieldFromAsync(ctx, y, walkAsync(n.left)); err != nil {
+				return err
+			}
+		}
+		if err := aio.Sleep(ctx, 0); err != nil { // each level may await
+			return err
+		}
+		if _, err := y.Yield(ctx, n.value); err != nil {
+			return err
+		}
+		if n.right != nil {
+			return aio.YieldFromAsync(ctx, y, walkAsync(n.right))
+		}
+		return nil
+	}
+}
+
+func TestYieldFromAsyncWalksATreeInOrderAndClosesTheInnerBodies(t *testing.T) {
+	runV(t, func(ctx context.Context) (int, error) {
+		root := buildWalkTree(0, 100)
+		var got []int
+		for v, err := range aio.NewAsyncGenerator(walkAsync(root)).All(ctx) {
+			if err != nil {
+				return 0, err
+			}
+			got = append(got, v)
+		}
+		for i, v := range got {
+			if v != i {
+				return 0, fmt.Errorf("value %d is %d", i, v)
+			}
+		}
+		if len(got) != 100 {
+			return 0, fmt.Errorf("%d values", len(got))
+		}
+		// A close in the middle reaches the innermost body at its yield,
+		// and every inline level's cleanup runs.
+		var cleanups int
+		var deep func(d int) func(ctx context.Context, y *ay) error
+		deep = func(d int) func(ctx context.Context, y *ay) error {
+			return func(ctx context.Context, y *ay) error {
+				defer func() { cleanups++ }()
+				if d == 0 {
+					_, err := y.Yield(ctx, 1)
+					return err
+				}
+				return aio.YieldFromAsync(ctx, y, deep(d-1))
+			}
+		}
+		g := aio.NewAsyncGenerator(deep(5))
+		g.Next(ctx)
+		if err := g.AClose(ctx); err != nil || cleanups != 6 {
+			return 0, fmt.Errorf("AClose: %v, %d cleanups", err, cleanups)
+		}
+		return 0, nil
+	})
+}

@@ -114,3 +114,72 @@ func BenchmarkGenNewRunBaseline(b *testing.B) {
 		g.Next()
 	}
 }
+
+// walkAsyncNoAwait is pyperformance's async_generators walk, each subtree
+// inline, without awaits.
+func walkAsyncNoAwait(n *walkNode) func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+	return func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+		if n.left != nil {
+			if err := aio.YieldFromAsync(ctx, y, walkAsyncNoAwait(n.left)); err != nil {
+				return err
+			}
+		}
+		if _, err := y.Yield(ctx, n.value); err != nil {
+			return err
+		}
+		if n.right != nil {
+			return aio.YieldFromAsync(ctx, y, walkAsyncNoAwait(n.right))
+		}
+		return nil
+	}
+}
+
+func walkGen(n *walkNode) func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
+	return func(y *gen.Yielder[int, struct{}]) (struct{}, error) {
+		if n.left != nil {
+			if _, err := gen.YieldFromFunc(y, walkGen(n.left)); err != nil {
+				return struct{}{}, err
+			}
+		}
+		if _, err := y.Yield(n.value); err != nil {
+			return struct{}{}, err
+		}
+		if n.right != nil {
+			return gen.YieldFromFunc(y, walkGen(n.right))
+		}
+		return struct{}{}, nil
+	}
+}
+
+// BenchmarkAsyncGenTreeWalk is one in-order traversal of a balanced tree of
+// 1,000 nodes by a recursive async generator (YieldFromAsync), summed by a
+// range loop in a task: pyperformance's async_generators at a thousandth of
+// its size.
+func BenchmarkAsyncGenTreeWalk(b *testing.B) {
+	root := buildWalkTree(0, 1000)
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			s := 0
+			for v, err := range aio.NewAsyncGenerator(walkAsyncNoAwait(root)).All(ctx) {
+				if err != nil {
+					return err
+				}
+				s += v
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkGenTreeWalkBaseline is the same traversal by a gen generator
+// (YieldFromFunc) from a plain goroutine.
+func BenchmarkGenTreeWalkBaseline(b *testing.B) {
+	root := buildWalkTree(0, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		s := 0
+		for v := range gen.New(walkGen(root)).All() {
+			s += v
+		}
+	}
+}
