@@ -249,3 +249,44 @@ func Example_generatorBodyAwaits() {
 	// tick at 2s
 	// tick at 3s
 }
+
+// tree is a binary tree for ExampleYieldFromAsync.
+type tree struct {
+	left, right *tree
+	value       int
+}
+
+// walkTree is `async for v in walk(n.left): yield v`, inline: the whole
+// walk is one coroutine however deep the tree.
+func walkTree(n *tree) func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+	return func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+		if n == nil {
+			return nil
+		}
+		if err := aio.YieldFromAsync(ctx, y, walkTree(n.left)); err != nil {
+			return err
+		}
+		if _, err := y.Yield(ctx, n.value); err != nil {
+			return err
+		}
+		return aio.YieldFromAsync(ctx, y, walkTree(n.right))
+	}
+}
+
+// YieldFromAsync runs an inner async generator's body inline: a recursive
+// async generator walks a tree.
+func ExampleYieldFromAsync() {
+	aio.Run(func(ctx context.Context) (int, error) {
+		root := &tree{&tree{nil, nil, 1}, &tree{&tree{nil, nil, 3}, nil, 4}, 2}
+		for v, err := range aio.NewAsyncGenerator(walkTree(root)).All(ctx) {
+			if err != nil {
+				return 0, err
+			}
+			fmt.Print(v, " ")
+		}
+		fmt.Println()
+		return 0, nil
+	}, aio.WithVirtualClock())
+	// Output:
+	// 1 2 3 4
+}
