@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/goid"
 )
 
 // status is where a generator is in its life. Only the goroutine that
@@ -89,7 +90,13 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 		// when a task resumes it: the body runs as part of that task (its
 		// awaits park the task, aio.Run refuses to nest there).
 		s.y.in, s.y.err, s.y.status = v, nil, running
-		if !s.y.co.ResumeFrom() && s.y.deleg() == nil {
+		if coro.Threads.Load() != 0 {
+			s.y.co.ResumeFrom()
+		} else {
+			s.y.co.Resumer = goid.G()
+			s.y.co.Next()
+		}
+		if !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil
 		}
@@ -148,7 +155,13 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		switch {
 		case s.y.status == suspended && s.y.armed:
 			s.y.in, s.y.err, s.y.status = zero, nil, running
-			if !s.y.co.ResumeFrom() && s.y.deleg() == nil {
+			if coro.Threads.Load() != 0 {
+				s.y.co.ResumeFrom()
+			} else {
+				s.y.co.Resumer = goid.G()
+				s.y.co.Next()
+			}
+			if !s.y.co.Finished && s.y.deleg() == nil {
 				s.y.status = suspended
 				return s.y.out, nil
 			}
@@ -273,7 +286,13 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// The innermost generator of a delegation chain takes this path
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.err, s.y.status = v, err, running
-		if !s.y.co.ResumeFrom() && s.y.deleg() == nil {
+		if coro.Threads.Load() != 0 {
+			s.y.co.ResumeFrom()
+		} else {
+			s.y.co.Resumer = goid.G()
+			s.y.co.Next()
+		}
+		if !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
 		}

@@ -32,6 +32,13 @@ var threads struct {
 	list atomic.Pointer[[]*atomic.Uintptr]
 }
 
+// Threads counts the registered threads. A resumer reads it inline and
+// calls ResumeFrom only when it is not 0; otherwise it writes Resumer and
+// calls Next itself, as cheap as a resume was before lending. (A function
+// here would not be inlined into package gen's generic code.) Read it;
+// never write it.
+var Threads atomic.Int32
+
 // AddThread registers slot, the identity of a running loop's thread, and
 // returns the function that removes it. While it is registered, a resume
 // made from the goroutine that slot names lends slot to the body resumed.
@@ -44,6 +51,7 @@ func AddThread(slot *atomic.Uintptr) (remove func()) {
 	}
 	list := append(append(make([]*atomic.Uintptr, 0, len(old)+1), old...), slot)
 	threads.list.Store(&list)
+	Threads.Store(int32(len(list)))
 	return func() {
 		threads.mu.Lock()
 		defer threads.mu.Unlock()
@@ -55,6 +63,7 @@ func AddThread(slot *atomic.Uintptr) (remove func()) {
 			}
 		}
 		threads.list.Store(&list)
+		Threads.Store(int32(len(list)))
 	}
 }
 
