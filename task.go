@@ -261,8 +261,11 @@ func recoverTask(t *taskBase) {
 // coroutine switch is symmetric, so suspending the task's coroutine from
 // there hands control to the loop, and the loop's next resume of the task
 // comes back here, on the body's goroutine (see lend.go).
+// The loop's slot, not goid.G, tells the two apart: it names the goroutine
+// running now (the await that parks checked it), and reading it is a load
+// where goid.G is a call.
 func (t *taskBase) suspend() {
-	if g := goid.G(); g != t.co.G() {
+	if g := t.node.loop.curG.Load(); g != t.co.G() {
 		t.suspendLent(g)
 		return
 	}
