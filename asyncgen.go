@@ -169,21 +169,45 @@ func (y *AsyncYielder[Y, S]) Yield(ctx context.Context, v Y) (S, error) {
 // while the body awaits, that await fails, and the body decides (usually it
 // returns the error, which ASend returns, and the generator is finished).
 func (g *AsyncGenerator[Y, S]) ASend(ctx context.Context, v S) (Y, error) {
+	if s := g.s; s != nil && s.link.live && !s.busy {
+		// The steady state, written out: a call level and a defer cost
+		// as much as the checks.
+		if t, err := current(ctx); err == nil && t.node.loop == s.loop {
+			s.busy = true
+			if s.ctx.cur != ctx {
+				s.ctx.cur = ctx
+			}
+			y, err := s.g.Send(v)
+			s.busy = false // a panic leaves it set: see inFlight
+			if err != nil {
+				return y, s.leave(err)
+			}
+			return y, nil
+		}
+	}
 	s, err := g.enter(ctx)
 	if err != nil {
 		var zero Y
 		return zero, err
 	}
-	defer s.unbusy() // also when the body panics
 	y, err := s.g.Send(v)
+	s.busy = false
 	return y, s.leave(err)
 }
 
-func (s *agenState[Y, S]) unbusy() {
-	s.busy = false
-	if s.g.Done() && !s.ended {
-		s.end(gen.ErrPanicked) // the body panicked: its panic is out
+// inFlight reports whether a call is in flight: its task waits in the
+// body. A call whose body panicked left busy set and the generator
+// finished; inFlight records that end.
+func (s *agenState[Y, S]) inFlight() bool {
+	if !s.busy {
+		return false
 	}
+	if !s.g.Done() {
+		return true
+	}
+	s.busy = false
+	s.end(gen.ErrPanicked) // the body panicked: its panic is out
+	return false
 }
 
 // Next is ASend with the zero value, Python's anext(agen): it makes an
@@ -207,8 +231,8 @@ func (g *AsyncGenerator[Y, S]) AThrow(ctx context.Context, err error) (Y, error)
 	if e != nil {
 		return zero, e
 	}
-	defer s.unbusy()
 	y, e := s.g.Throw(err)
+	s.busy = false
 	return y, s.leave(e)
 }
 
@@ -232,8 +256,9 @@ func (g *AsyncGenerator[Y, S]) AClose(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer s.unbusy()
-	return s.leaveClose(s.g.Close())
+	err = s.g.Close()
+	s.busy = false
+	return s.leaveClose(err)
 }
 
 // All returns the generator's values as a sequence of (value, nil) pairs,
@@ -278,7 +303,7 @@ func (g *AsyncGenerator[Y, S]) enter(ctx context.Context) (*agenState[Y, S], err
 	case s.loop != l:
 		return nil, ErrWrongLoop
 	}
-	if s.busy {
+	if s.inFlight() {
 		return nil, ErrAsyncGenRunning
 	}
 	s.busy = true
@@ -336,7 +361,7 @@ func (s *agenState[Y, S]) end(err error) {
 // its deferred calls run and its goroutine is free; aclose still reports
 // ErrAsyncGenIgnoredExit.
 func (s *agenState[Y, S]) aclose(ctx context.Context) error {
-	if s.busy {
+	if s.inFlight() {
 		return ErrAsyncGenRunning
 	}
 	if s.g.Done() {
@@ -345,12 +370,14 @@ func (s *agenState[Y, S]) aclose(ctx context.Context) error {
 	}
 	s.busy = true
 	s.ctx.cur = ctx
-	defer s.unbusy()
-	err := s.leaveClose(s.g.Close())
+	err := s.g.Close()
+	s.busy = false
+	err = s.leaveClose(err)
 	if err == ErrAsyncGenIgnoredExit {
-		s.ctx.unwinding = true
+		s.ctx.unwinding, s.busy = true, true
 		var zero S
 		_, e := s.g.Send(zero)
+		s.busy = false
 		if e != nil && !errors.Is(e, ErrAsyncGenIgnoredExit) {
 			err = errors.Join(err, e) // its cleanup failed too
 		}
