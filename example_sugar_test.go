@@ -290,3 +290,24 @@ func ExampleYieldFromAsync() {
 	// Output:
 	// 1 2 3 4
 }
+
+// An exit pushed with PushExit sees the error so far and decides what
+// goes on: here it suppresses one it knows how to handle.
+func ExampleAsyncExitStack_PushExit() {
+	aio.Run(func(ctx context.Context) (int, error) {
+		errRetry := errors.New("retry later")
+		var stack aio.AsyncExitStack
+		stack.PushExit(func(ctx context.Context, err error) error {
+			if errors.Is(err, errRetry) {
+				fmt.Println("handled:", err)
+				return nil
+			}
+			return err
+		})
+		fmt.Println("Unwind:", stack.Unwind(ctx, errRetry))
+		return 0, nil
+	}, aio.WithVirtualClock())
+	// Output:
+	// handled: retry later
+	// Unwind: <nil>
+}
