@@ -31,9 +31,10 @@ type Loop struct {
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
-	curG atomic.Uintptr
-	root node // owner of tasks spawned without a group
-	live int  // tasks not yet finished
+	curG  atomic.Uintptr
+	root  node     // owner of tasks spawned without a group
+	agens agenList // async generators started and not finished
+	live  int      // tasks not yet finished
 	// peak and lastPeak are the most tasks live at once in this trim
 	// period and the one before, which ends at trimAt (see trimPool).
 	peak, lastPeak int

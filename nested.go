@@ -44,7 +44,9 @@ func (l *Loop) register() (unregister func()) {
 	runningLoops.mu.Lock()
 	runningLoops.loops = append(runningLoops.loops, l)
 	runningLoops.mu.Unlock()
+	unlend := coro.AddThread(&l.curG) // see lend.go
 	return func() {
+		unlend()
 		runningLoops.mu.Lock()
 		defer runningLoops.mu.Unlock()
 		for i, o := range runningLoops.loops {

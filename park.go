@@ -95,6 +95,10 @@ func (t *taskBase) bridgeAwait(ctx context.Context) func() {
 	if _, ours := ctx.(*nodeCtx); ours {
 		return nil
 	}
+	if d, ok := ctx.(*driverCtx); ok {
+		// An async generator's body: its context is the driver's.
+		return t.bridgeAwait(d.cur)
+	}
 	done := ctx.Done()
 	if done == nil {
 		return nil

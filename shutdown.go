@@ -14,9 +14,11 @@ import (
 //  1. The root is cancelled (ErrLoopShutdown) and the loop runs until
 //     every task has finished. From then on every new task is born
 //     cancelled: it never runs its function.
-//  2. The default executor is shut down (shutdownExecutor), the loop
+//  2. The async generators still alive are closed, the last started
+//     first (closeAsyncGens); their cleanup may await, under a shield.
+//  3. The default executor is shut down (shutdownExecutor), the loop
 //     running until it is.
-//  3. The inbox closes: from then on thread-safe submissions are refused at
+//  4. The inbox closes: from then on thread-safe submissions are refused at
 //     the call. The loop runs until what the inbox had accepted has run,
 //     with the tasks that made (born cancelled), and at least one step, so
 //     that the callbacks ready then run too; callbacks scheduled after that
@@ -31,7 +33,9 @@ import (
 func (l *Loop) shutdown() (stuck []*taskBase, executorErr error) {
 	l.root.cancel(l, ErrLoopShutdown)
 	stuck = l.settle(func() bool { return l.live == 0 })
-	executorErr = l.shutdownExecutor()
+	agenStuck, agenErr := l.closeAsyncGens()
+	stuck = append(stuck, agenStuck...)
+	executorErr = errors.Join(agenErr, l.shutdownExecutor())
 	l.inbox.close()
 	stepped := false
 	stuck = append(stuck, l.settle(func() bool {

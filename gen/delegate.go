@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/aio-go/aio/internal/coro"
-	"github.com/aio-go/aio/internal/goid"
 )
 
 // Delegation (PEP 380) without a switch per level.
@@ -141,8 +140,7 @@ func (s *state[Y, S, R]) resumeWith(err error, p any) (Y, error, any) {
 	s.endDelegation(err, p)
 	var zero S
 	s.y.in, s.y.status = zero, running
-	s.y.co.Resumer = goid.G()
-	s.y.co.Next()
+	s.y.co.ResumeFrom()
 	return s.afterResume(s.y.co.Finished)
 }
 

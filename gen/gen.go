@@ -85,12 +85,18 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	if s.y.status == suspended && s.y.armed && (s.y.x == nil || s.y.x.deleg == nil && s.y.x.chain == nil) {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back. Every switch into
-		// the body first records who makes it (coro.ResumerOf), so that a
-		// body that a loop's task resumes is known to run on the loop's
-		// thread (aio.Run refuses to nest there).
+		// the body goes through ResumeFrom, which records who makes it
+		// (coro.ResumerOf) and lends a loop's thread identity to the body
+		// when a task resumes it: the body runs as part of that task (its
+		// awaits park the task, aio.Run refuses to nest there).
 		s.y.in, s.y.err, s.y.status = v, nil, running
-		s.y.co.Resumer = goid.G()
-		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
+		if coro.Threads.Load() != 0 {
+			s.y.co.ResumeFrom()
+		} else {
+			s.y.co.Resumer = goid.G()
+			s.y.co.Next()
+		}
+		if !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil
 		}
@@ -149,8 +155,13 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		switch {
 		case s.y.status == suspended && s.y.armed:
 			s.y.in, s.y.err, s.y.status = zero, nil, running
-			s.y.co.Resumer = goid.G()
-			if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
+			if coro.Threads.Load() != 0 {
+				s.y.co.ResumeFrom()
+			} else {
+				s.y.co.Resumer = goid.G()
+				s.y.co.Next()
+			}
+			if !s.y.co.Finished && s.y.deleg() == nil {
 				s.y.status = suspended
 				return s.y.out, nil
 			}
@@ -158,8 +169,7 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		case s.y.status == created:
 			s.y.co = coro.Default.Get(s)
 			s.y.status = running
-			s.y.co.Resumer = goid.G()
-			s.y.co.Next()
+			s.y.co.ResumeFrom()
 			return g.afterSend()
 		}
 	} else if s.chainRoot() {
@@ -276,8 +286,13 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// The innermost generator of a delegation chain takes this path
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.err, s.y.status = v, err, running
-		s.y.co.Resumer = goid.G()
-		if s.y.co.Next(); !s.y.co.Finished && s.y.deleg() == nil {
+		if coro.Threads.Load() != 0 {
+			s.y.co.ResumeFrom()
+		} else {
+			s.y.co.Resumer = goid.G()
+			s.y.co.Next()
+		}
+		if !s.y.co.Finished && s.y.deleg() == nil {
 			s.y.status = suspended
 			return s.y.out, nil, nil
 		}
@@ -318,8 +333,7 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 // same call.
 func (s *state[Y, S, R]) resume() (Y, error, any) {
 	s.y.status = running
-	s.y.co.Resumer = goid.G()
-	s.y.co.Next()
+	s.y.co.ResumeFrom()
 	return s.afterResume(s.y.co.Finished)
 }
 
@@ -344,8 +358,7 @@ func (s *state[Y, S, R]) afterResume(ended bool) (Y, error, any) {
 			return y, nil, nil
 		}
 		s.endDelegation(err, p)
-		s.y.co.Resumer = goid.G()
-		s.y.co.Next()
+		s.y.co.ResumeFrom()
 		ended = s.y.co.Finished
 	}
 }

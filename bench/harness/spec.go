@@ -83,6 +83,7 @@ var (
 	allButCPython = []string{AIO, Go, Asyncio, Uvloop, Trio}
 	loops         = []string{AIO, Asyncio, Uvloop, Trio}
 	generators    = []string{AIO, Go, CPython}
+	asyncGens     = []string{AIO, Go, Asyncio, Uvloop, CPython}
 	futures       = []string{AIO, Go, Asyncio, Uvloop}
 )
 
@@ -120,6 +121,8 @@ var Workloads = []Workload{
 		Unit: "ns/send", scale: 1e9, Size: 1_000_000, Runtimes: generators},
 	{Name: "generators", What: "one in-order traversal of a balanced tree of 100,000 nodes by a recursive generator (`yield from`), 10 per run",
 		Unit: "ms/traversal", scale: 1e3, Size: 100_000, Runtimes: generators},
+	{Name: "async_generators", What: "one in-order traversal of a balanced tree of 100,000 nodes by recursive async generators (`async for ...: yield`), 10 per run",
+		Unit: "ms/traversal", scale: 1e3, Size: 100_000, Runtimes: asyncGens},
 	{Name: "sleep0_1", What: "one `sleep(0)` step of a single task",
 		Unit: "ns/step", scale: 1e9, Size: 1_000_000, RunSize: 200_000, Runtimes: loops},
 	{Name: "sleep0_2", What: "one `sleep(0)` step of either of two gathered tasks",
@@ -214,6 +217,7 @@ var Targets = func() []Target {
 		Target{Workload: "tree_cpu", Peer: Uvloop, Factor: 2, Why: "async_tree cpu_io_mixed"},
 		Target{Workload: "tree_cpu_tg", Peer: Uvloop, Factor: 2, Why: "async_tree cpu_io_mixed"},
 		Target{Workload: "generators", Peer: CPython, Factor: 2, Why: "generators traversal"},
+		Target{Workload: "async_generators", Peer: Uvloop, Factor: 5, Why: "async_generators traversal"},
 		Target{Workload: "parked", MaxBytes: parkedMaxBytes, Why: "memory per parked task"},
 	)
 	return append(ts, eagerTargets()...)

@@ -63,6 +63,8 @@ Sizes (the meaning of --size N):
 
     gen_send          N sends into one started generator
     generators        a tree of N nodes; 10 traversals (ops = 10)
+    async_generators  a tree of N nodes; 10 traversals by async generators
+                      (ops = 10); cpython drives them without a loop
     sleep0_1          N steps of one task
     sleep0_2          N steps, N//2 by each of two tasks (ops = 2*(N//2))
     spawn             N tasks
@@ -224,6 +226,45 @@ def cpython_generators(size, clock):
     clock.stop()
     check(total == want, "generators: wrong sum")
     return GENERATOR_TRAVERSALS
+
+
+# ---------------------------------------------------------------------------
+# async_generators: pyperformance's bm_async_generators, the tree walk by
+# recursive async generators (Node doubles as its Tree). asyncio and uvloop
+# run it in their loop; cpython drives the coroutine by hand (nothing in it
+# suspends), the floor a loop adds to.
+
+
+async def awalk(n):
+    if n.left:
+        async for i in awalk(n.left):
+            yield i
+    yield n.value
+    if n.right:
+        async for i in awalk(n.right):
+            yield i
+
+
+async def async_generators_traversals(size, clock):
+    root = build_tree(range(size))
+    want = size * (size - 1) // 2
+    clock.start()
+    for _ in range(GENERATOR_TRAVERSALS):
+        total = 0
+        async for v in awalk(root):
+            total += v
+    clock.stop()
+    check(total == want, "async_generators: wrong sum")
+    return GENERATOR_TRAVERSALS
+
+
+def cpython_async_generators(size, clock):
+    coro = async_generators_traversals(size, clock)
+    try:
+        while True:
+            coro.send(None)
+    except StopIteration as stop:
+        return stop.value
 
 
 # ---------------------------------------------------------------------------
@@ -772,9 +813,11 @@ MEMORY_WORKLOADS = {"sleep_random", "parked"}
 CPYTHON = {
     "gen_send": cpython_gen_send,
     "generators": cpython_generators,
+    "async_generators": cpython_async_generators,
 }
 
 ASYNCIO = {
+    "async_generators": async_generators_traversals,
     "sleep0_1": asyncio_sleep0_1,
     "sleep0_2": asyncio_sleep0_2,
     "spawn": asyncio_spawn,
@@ -809,7 +852,7 @@ TRIO = {
 
 RUNTIMES = {"asyncio": ASYNCIO, "uvloop": ASYNCIO, "trio": TRIO, "cpython": CPYTHON}
 
-WORKLOADS = list(CPYTHON) + list(ASYNCIO)  # every name, in README order
+WORKLOADS = list(dict.fromkeys(list(CPYTHON) + list(ASYNCIO)))  # every name, in README order
 
 
 # ---------------------------------------------------------------------------

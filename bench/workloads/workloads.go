@@ -104,6 +104,7 @@ type entry struct {
 var table = []entry{
 	{"gen_send", warm(genSendAIO, genSendGo)},
 	{"generators", warm(generatorsAIO, generatorsGo)},
+	{"async_generators", warm(asyncGeneratorsAIO, generatorsGo)},
 	{"sleep0_1", warm(sleep0OneAIO, nil)},
 	{"sleep0_2", warm(sleep0TwoAIO, nil)},
 	{"spawn", warm(spawnAIO, spawnGo)},

@@ -67,7 +67,8 @@ func TestOpsFollowTheREADME(t *testing.T) {
 	}{
 		{"gen_send", 10, 10},
 		{"generators", 10, 10}, // 10 traversals whatever the size
-		{"sleep0_2", 11, 10},   // size/2 steps by each of two tasks
+		{"async_generators", 10, 10},
+		{"sleep0_2", 11, 10}, // size/2 steps by each of two tasks
 		{"pingpong_future", 11, 10},
 		{"pingpong_event", 1, 2}, // at least one round trip
 		{"queue_pingpong", 11, 10},

@@ -37,6 +37,11 @@ var sections = []section{
 	{"blocking", blocking},
 	{"generator-framework", generatorFramework},
 	{"generator-framework-sleep", generatorFrameworkSleep},
+	// Async sugar (tour_sugar.go)
+	{"async-iterator", asyncIterator},
+	{"async-context-manager", asyncContextManager},
+	{"async-generator", asyncGenerator},
+	{"async-contextmanager-from-generator", asyncContextmanagerFromGenerator},
 	// Asyncio (tour_asyncio.go)
 	{"asyncio-gather", asyncioGather},
 	{"asyncio-task-cancel", asyncioTaskCancel},

@@ -23,11 +23,12 @@
 //   - When Resume reports that the body returned or panicked, the caller
 //     calls End with the Coro's pool, which takes it back; the caller must
 //     not touch it again.
-//   - Whoever resumes a body of a shared pool's Coro writes its own
-//     goroutine's identity in Resumer first, so that the chain of
-//     goroutines that resumed one another down to the running body can be
-//     walked (ResumerOf): that is how aio.Run knows that a generator body
-//     runs on a loop's thread.
+//   - Whoever resumes a body of a shared pool's Coro does it with
+//     ResumeFrom, which writes its own goroutine's identity in Resumer
+//     first, so that the chain of goroutines that resumed one another down
+//     to the running body can be walked (ResumerOf): that is how aio.Run
+//     knows that a generator body runs on a loop's thread. ResumeFrom also
+//     lends a loop's thread identity to the body (lend.go).
 //   - A panic in the body is recovered on the Coro's stack and handed to the
 //     resumer as End's result, so the caller can tidy its own state before it
 //     panics again with the same value.
@@ -136,6 +137,11 @@ func (c *Coro) loop(yield func(struct{}) bool) {
 	if c.g != 0 {
 		byG.add(c)
 		defer byG.remove(c)
+		// A first resume from a loop's thread lends its identity to a
+		// goroutine not known before now (ResumeFrom).
+		if slot := threadOf(c.Resumer); slot != nil {
+			slot.Store(c.g)
+		}
 	}
 	for c.serve() {
 	}
@@ -207,7 +213,11 @@ func (c *Coro) serve() (again bool) {
 			return
 		}
 		c.Finished = true
-		if p != Killed {
+		if p != Killed || !c.dead {
+			// A Killed unwinding a Coro that is not being killed comes
+			// from the Suspend of another Coro, one whose identity this
+			// body was lent (ResumeFrom) and that is being killed: End
+			// passes it on, so that the resumer unwinds too.
 			c.body = &panicked{p}
 		}
 		again = c.Switch(struct{}{})
