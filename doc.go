@@ -94,6 +94,15 @@
 //	async for v in r                     for v, err := range rx.All(ctx)
 //	except trio.EndOfChannel             errors.Is(err, aio.ErrEndOfChannel)
 //	v = <-ch / ch <- v (in a task)       aio.Recv(ctx, ch) / aio.Send(ctx, ch, v)
+//	async for v in it                    for v, err := range aio.Iterate(ctx, it)
+//	__anext__ / StopAsyncIteration       Next(ctx) (T, error) / aio.ErrStopAsyncIteration
+//	async def g(): ... yield v           aio.NewAsyncGenerator(func(ctx, y) error {... y.Yield(ctx, v) ...})
+//	agen.asend(v) / athrow(e) / aclose() g.ASend(ctx, v) / g.AThrow(ctx, e) / g.AClose(ctx)
+//	async for i in inner(): yield i      aio.YieldFromAsync(ctx, y, innerBody)
+//	async with cm as r:                  aio.With(ctx, cm, func(ctx, r) error {...})
+//	@contextlib.asynccontextmanager      aio.AsyncContextManagerOf(body)
+//	contextlib.AsyncExitStack            aio.AsyncExitStack: EnterAsyncContext, PushExit, Callback, AClose
+//	loop.shutdown_asyncgens()            done by Run's shutdown
 //
 // # Cancellation
 //
