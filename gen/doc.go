@@ -148,4 +148,16 @@
 // body must not refer to its own Generator: a suspended body is reachable,
 // and so would be the Generator. Prefer Close, or a range loop that breaks,
 // to waiting for the garbage collector.
+//
+// # Generators driven by an aio task
+//
+// A body that an aio task resumes (with Next, Send, Throw or Close, or
+// through YieldFrom) runs as part of that task: the task lends its place on
+// the loop's thread to the body's goroutine for the span of the resume. So
+// the body may await with the task's context (aio.Sleep, a future, a
+// lock), which parks the task until the await is done; cancellation and
+// debug mode see the task, and a Run nested in the body is refused. A body
+// resumed from a plain goroutine gets aio's ErrWrongTask if it awaits.
+// For generators whose body awaits by design, aio.NewAsyncGenerator adds
+// Python's asend/athrow/aclose and a finalization on the loop.
 package gen
