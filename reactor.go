@@ -140,6 +140,9 @@ type FD struct {
 	loop   *Loop
 	waiter [2]*taskBase
 	ready  [2]bool // an edge came while nobody waited
+	// hup is set for good once the fd hung up or failed in a direction:
+	// no edge will come after that one, so every wait returns at once.
+	hup    [2]bool
 	closed bool
 	once   bool // registered by WaitReadable or WaitWritable, for one wait
 
@@ -186,8 +189,9 @@ func (f *FD) Fd() uintptr { return f.fd }
 
 // WaitReadable parks the calling task until f's fd has become readable (or
 // hung up, or failed) since the last time a wait for reading returned. It
-// returns at once if that happened while no task waited. Call it when a
-// read said EAGAIN, or after a read that did not fill its buffer.
+// returns at once if that happened while no task waited, and always once
+// the fd hung up or failed. Call it when a read said EAGAIN, or after a
+// read that did not fill its buffer: new data always brings a new edge.
 //
 // It returns an error wrapping ErrBusyResource if another task already
 // waits for f to be readable, one wrapping fs.ErrClosed if f is closed
@@ -222,7 +226,7 @@ func (f *FD) wait(ctx context.Context, d int) error {
 	if f.waiter[d] != nil {
 		return fmt.Errorf("%w: a task already waits for fd %d to be %s", ErrBusyResource, f.fd, dirNames[d])
 	}
-	if f.ready[d] {
+	if f.ready[d] || f.hup[d] {
 		f.ready[d] = false
 		if ctx.Err() != nil {
 			f.ready[d] = true // not consumed
@@ -252,10 +256,14 @@ func (f *FD) abort(t *taskBase) {
 	}
 }
 
-// deliver wakes the task waiting in direction d, or keeps the edge.
-func (f *FD) deliver(d int) {
+// deliver wakes the task waiting in direction d, or keeps the edge; hup
+// says the fd hung up or failed in that direction.
+func (f *FD) deliver(d int, hup bool) {
 	if f.closed {
 		return
+	}
+	if hup {
+		f.hup[d] = true
 	}
 	t := f.waiter[d]
 	if t == nil {

@@ -140,10 +140,10 @@ func (b *epollBackend) wait(ms int) int {
 		got++
 		const failed = unix.EPOLLHUP | unix.EPOLLERR
 		if ev.Events&(unix.EPOLLIN|unix.EPOLLRDHUP|failed) != 0 {
-			f.deliver(readDir)
+			f.deliver(readDir, ev.Events&(unix.EPOLLRDHUP|failed) != 0)
 		}
 		if ev.Events&(unix.EPOLLOUT|failed) != 0 {
-			f.deliver(writeDir)
+			f.deliver(writeDir, ev.Events&failed != 0)
 		}
 	}
 	return got

@@ -74,7 +74,7 @@ func (b *portableBackend) watch(f *FD, d int) {
 		// closed inbox is refused, and then nobody waits any more.
 		l.inbox.post(func() {
 			p.watching[d] = false
-			f.deliver(d)
+			f.deliver(d, false)
 		})
 	}()
 }
