@@ -92,6 +92,14 @@ func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 			}
 			return nil
 		})
+		// Stop accepting at once: a client that connects from now on is
+		// refused rather than left in the backlog.
+		for _, f := range lfds {
+			f.Close()
+		}
+		for _, ln := range lns {
+			ln.Close()
+		}
 		if err != nil || !srv.closing {
 			return err
 		}
@@ -113,6 +121,14 @@ func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 		return err
 	})
 }
+
+// ServerStats is what a Server holds.
+type ServerStats struct {
+	Active int // connections whose handler runs
+}
+
+// Stats returns what the server holds.
+func (srv *Server) Stats() ServerStats { return ServerStats{Active: srv.active} }
 
 // Close stops accepting: Serve then gives the running handlers their
 // GracePeriod, cancels them, and returns. Call it from a task of the
