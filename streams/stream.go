@@ -222,3 +222,24 @@ func sockaddrToAddr(sa unix.Sockaddr) net.Addr {
 	}
 	return nil
 }
+
+// SocketPair returns two streams connected to each other through a Unix
+// socket pair (Python's socket.socketpair handed to open_connection): for
+// tests, and for talking to a child of the loop's own.
+func SocketPair(ctx context.Context) (*Stream, *Stream, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newStream(ctx, fds[0])
+	if err != nil {
+		unix.Close(fds[1])
+		return nil, nil, err
+	}
+	b, err := newStream(ctx, fds[1])
+	if err != nil {
+		a.Abort()
+		return nil, nil, err
+	}
+	return a, b, nil
+}
