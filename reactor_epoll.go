@@ -5,6 +5,7 @@ package aio
 import (
 	"errors"
 	"math"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -106,6 +107,13 @@ func (b *epollBackend) block(timeout int64) {
 		// milliseconds.
 		ms = int(min((timeout+999_999)/1_000_000, math.MaxInt32))
 	}
+	// Look first without blocking, and without telling the scheduler:
+	// a blocking system call that lasts hands the goroutine's P to
+	// another thread, which costs futex wake-ups on the way back, and
+	// what the loop waits for is often there already.
+	if ms != 0 && b.wait(0) > 0 {
+		return
+	}
 	in := &b.r.loop.inbox
 	in.sleeping.Store(true)
 	if !in.empty() {
@@ -118,9 +126,19 @@ func (b *epollBackend) block(timeout int64) {
 // wait runs one epoll_wait and delivers its events; it returns how many
 // FDs it woke or marked ready.
 func (b *epollBackend) wait(ms int) int {
-	n, err := unix.EpollWait(b.epfd, b.events[:], ms)
-	if err != nil {
-		return 0 // EINTR: the loop looks again
+	var n int
+	if ms == 0 {
+		r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(b.epfd),
+			uintptr(unsafe.Pointer(&b.events[0])), uintptr(len(b.events)), 0, 0, 0)
+		if e != 0 {
+			return 0
+		}
+		n = int(r)
+	} else {
+		var err error
+		if n, err = unix.EpollWait(b.epfd, b.events[:], ms); err != nil {
+			return 0 // EINTR: the loop looks again
+		}
 	}
 	got := 0
 	for i := range n {
