@@ -82,4 +82,11 @@
 // loop, data written to a loopback or Unix socket is readable when the
 // write returns, so such a program runs the same way every time; a peer
 // outside the loop is outside input.
+//
+// # Systems
+//
+// The package builds on Linux, where it runs on both reactor backends; on
+// other systems it is empty for now (its sockets use accept4 and
+// SOCK_NONBLOCK, which they lack), while the kernel's FD, WaitReadable and
+// WaitWritable work there on the portable backend.
 package streams

@@ -19,4 +19,6 @@
 // end reads: Delay sleeps (loop time) before a read returns data, MaxRead
 // bounds what one read returns, and ResetAfter makes reads fail with
 // syscall.ECONNRESET once that many bytes have been read.
+//
+// Like streams, it builds on Linux only for now.
 package streamtest
