@@ -5,8 +5,10 @@ package streams
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -29,8 +31,8 @@ func Serve(ctx context.Context, ln net.Listener, handler Handler) error {
 // task of a task group of its own (asyncio's start_server, trio's
 // serve_listeners): nothing it starts outlives Serve.
 type Server struct {
-	// Handler serves each connection. Its error does not stop the
-	// server: it is given to ErrorHandler, or logged with slog. When it
+	// Handler serves each connection. Its error, or its panic, does not
+	// stop the server: it is given to ErrorHandler, or logged with slog. When it
 	// returns, the stream is closed (what it wrote still goes out).
 	Handler Handler
 	// GracePeriod is how long Close lets running handlers finish before
@@ -212,7 +214,7 @@ func (srv *Server) start(conns *aio.TaskGroup, fd int) {
 		if _, ok := s.local.(*net.TCPAddr); ok {
 			unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		}
-		err = srv.Handler(ctx, s)
+		err = srv.call(ctx, s)
 		var ce *aio.CancelledError
 		switch {
 		case errors.As(err, &ce) || ctx.Err() != nil:
@@ -229,6 +231,18 @@ func (srv *Server) start(conns *aio.TaskGroup, fd int) {
 		unix.Close(fd)
 		srv.active--
 	}
+}
+
+// call runs the handler; a panic in it is the connection's error, as
+// net/http recovers a handler's panic, so that one bad connection does not
+// end the server.
+func (srv *Server) call(ctx context.Context, s *Stream) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("streams: connection handler panicked: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return srv.Handler(ctx, s)
 }
 
 func (srv *Server) report(s *Stream, err error) {

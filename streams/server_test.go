@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -210,13 +211,18 @@ func TestServeStopsOnCancellationAndClosesEveryConnection(t *testing.T) {
 	})
 }
 
-func TestAHandlersErrorIsReportedAndTheServerGoesOn(t *testing.T) {
+func TestAHandlersErrorOrPanicIsReportedAndTheServerGoesOn(t *testing.T) {
 	eachBackend(t, func(t *testing.T, ctx context.Context) error {
 		ln := listen(t, "tcp", "127.0.0.1:0")
 		var reported []error
 		boom := errors.New("boom")
 		srv := &streams.Server{
-			Handler:      func(ctx context.Context, s *streams.Stream) error { return boom },
+			Handler: func(ctx context.Context, s *streams.Stream) error {
+				if len(reported) == 1 {
+					panic(boom)
+				}
+				return boom
+			},
 			ErrorHandler: func(s *streams.Stream, err error) { reported = append(reported, err) },
 		}
 		return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
@@ -228,8 +234,8 @@ func TestAHandlersErrorIsReportedAndTheServerGoesOn(t *testing.T) {
 				}
 				s.Close()
 			}
-			if len(reported) != 2 || !errors.Is(reported[0], boom) {
-				t.Errorf("reported %v, want boom twice", reported)
+			if len(reported) != 2 || !errors.Is(reported[0], boom) || !strings.Contains(fmt.Sprint(reported[1]), "panicked: boom") {
+				t.Errorf("reported %v, want boom and its panic", reported)
 			}
 			srv.Close()
 			return nil
