@@ -46,7 +46,14 @@ var ErrEmptySeparator = errors.New("streams: separator should be at least one-by
 
 func (s *Stream) buffered() []byte { return s.rbuf[s.roff:] }
 
+// consume takes n buffered bytes. Taking them all hands the buffer over
+// rather than copying it: nothing else refers to it.
 func (s *Stream) consume(n int) []byte {
+	if n > 0 && s.roff+n == len(s.rbuf) {
+		out := s.rbuf[s.roff:len(s.rbuf):len(s.rbuf)]
+		s.rbuf, s.roff = nil, 0
+		return out
+	}
 	out := bytes.Clone(s.rbuf[s.roff : s.roff+n])
 	s.roff += n
 	return out

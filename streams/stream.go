@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -150,6 +151,9 @@ func (s *Stream) fill(ctx context.Context) error {
 		return s.rerr
 	}
 	if s.roff == len(s.rbuf) {
+		if !s.mayRead {
+			return s.fillIdle(ctx)
+		}
 		s.rbuf, s.roff = s.rbuf[:0], 0
 	}
 	const minRead = 4 << 10
@@ -185,6 +189,43 @@ func (s *Stream) fill(ctx context.Context) error {
 		}
 		s.rbuf = s.rbuf[:len(s.rbuf)+n]
 		s.mayRead = n == len(free)
+		return nil
+	}
+}
+
+// scratch holds the buffers that fillIdle reads into.
+var scratch = sync.Pool{New: func() any { return new([64 << 10]byte) }}
+
+// fillIdle is fill when nothing is buffered and the socket is drained: the
+// stream holds no buffer while it waits (an idle connection costs its
+// task and its Stream, not a read buffer), reads into a pooled one, and
+// keeps a copy of what came, of its size.
+func (s *Stream) fillIdle(ctx context.Context) error {
+	s.rbuf, s.roff = nil, 0
+	for {
+		if !s.mayRead {
+			if err := s.rfd.WaitReadable(ctx); err != nil {
+				return s.waitErr(err)
+			}
+		}
+		buf := scratch.Get().(*[64 << 10]byte)
+		n, err := s.sysRead(buf[:])
+		if n > 0 {
+			s.rbuf = append([]byte(nil), buf[:n]...)
+		}
+		scratch.Put(buf)
+		switch {
+		case err == unix.EAGAIN:
+			s.mayRead = false
+			continue
+		case err != nil:
+			s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
+			return s.rerr
+		case n == 0:
+			s.eof = true
+			return nil
+		}
+		s.mayRead = n == len(buf)
 		return nil
 	}
 }
