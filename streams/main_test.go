@@ -22,8 +22,8 @@ func TestMain(m *testing.M) {
 	before := openFDs()
 	code := m.Run()
 	if code == 0 {
-		if after := openFDs(); after > before {
-			fmt.Fprintf(os.Stderr, "fd leak: %d descriptors open after the tests, %d before\n", after, before)
+		if after := openFDs(); len(after) > len(before) {
+			fmt.Fprintf(os.Stderr, "fd leak: %d descriptors open after the tests, %d before: %v, before %v\n", len(after), len(before), after, before)
 			code = 1
 		}
 	}
@@ -36,10 +36,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func openFDs() int {
+// openFDs lists the process's open descriptors and what they are.
+func openFDs() []string {
 	ents, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
-		return 0
+		return nil
 	}
-	return len(ents)
+	var fds []string
+	for _, e := range ents {
+		target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+		fds = append(fds, e.Name()+"="+target)
+	}
+	return fds
 }

@@ -143,6 +143,11 @@ func (s *Stream) sysRead(p []byte) (int, error) {
 // for readiness if the last read emptied the socket. It returns with data
 // added, or with s.eof set, or with an error; the buffer is unchanged
 // unless data was added, so a cancelled fill loses nothing.
+//
+// The read goes into a pooled 64 KiB buffer and what came is appended to
+// the stream's: an empty stream holds no buffer while it waits (an idle
+// connection costs its task and its Stream, not a read buffer), and one
+// read takes whatever the socket has, up to 64 KiB.
 func (s *Stream) fill(ctx context.Context) error {
 	if s.closed {
 		return ErrClosed
@@ -150,58 +155,13 @@ func (s *Stream) fill(ctx context.Context) error {
 	if s.rerr != nil {
 		return s.rerr
 	}
-	if s.roff == len(s.rbuf) {
-		if !s.mayRead {
-			return s.fillIdle(ctx)
-		}
-		s.rbuf, s.roff = s.rbuf[:0], 0
+	switch {
+	case s.roff == len(s.rbuf):
+		s.rbuf, s.roff = nil, 0
+	case s.roff > 0 && s.roff >= len(s.rbuf)/2:
+		n := copy(s.rbuf, s.rbuf[s.roff:])
+		s.rbuf, s.roff = s.rbuf[:n], 0
 	}
-	const minRead = 4 << 10
-	if cap(s.rbuf)-len(s.rbuf) < minRead {
-		if s.roff > 0 && cap(s.rbuf)-len(s.rbuf)+s.roff >= minRead && s.roff >= len(s.rbuf)/2 {
-			n := copy(s.rbuf, s.rbuf[s.roff:])
-			s.rbuf, s.roff = s.rbuf[:n], 0
-		} else {
-			grow := max(minRead, min(2*cap(s.rbuf), 64<<10))
-			nb := make([]byte, len(s.rbuf)-s.roff, len(s.rbuf)-s.roff+grow)
-			copy(nb, s.rbuf[s.roff:])
-			s.rbuf, s.roff = nb, 0
-		}
-	}
-	for {
-		if !s.mayRead {
-			if err := s.rfd.WaitReadable(ctx); err != nil {
-				return s.waitErr(err)
-			}
-		}
-		free := s.rbuf[len(s.rbuf):cap(s.rbuf)]
-		n, err := s.sysRead(free)
-		switch {
-		case err == unix.EAGAIN:
-			s.mayRead = false
-			continue
-		case err != nil:
-			s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
-			return s.rerr
-		case n == 0:
-			s.eof = true
-			return nil
-		}
-		s.rbuf = s.rbuf[:len(s.rbuf)+n]
-		s.mayRead = n == len(free)
-		return nil
-	}
-}
-
-// scratch holds the buffers that fillIdle reads into.
-var scratch = sync.Pool{New: func() any { return new([64 << 10]byte) }}
-
-// fillIdle is fill when nothing is buffered and the socket is drained: the
-// stream holds no buffer while it waits (an idle connection costs its
-// task and its Stream, not a read buffer), reads into a pooled one, and
-// keeps a copy of what came, of its size.
-func (s *Stream) fillIdle(ctx context.Context) error {
-	s.rbuf, s.roff = nil, 0
 	for {
 		if !s.mayRead {
 			if err := s.rfd.WaitReadable(ctx); err != nil {
@@ -211,7 +171,7 @@ func (s *Stream) fillIdle(ctx context.Context) error {
 		buf := scratch.Get().(*[64 << 10]byte)
 		n, err := s.sysRead(buf[:])
 		if n > 0 {
-			s.rbuf = append([]byte(nil), buf[:n]...)
+			s.rbuf = append(s.rbuf, buf[:n]...)
 		}
 		scratch.Put(buf)
 		switch {
@@ -229,6 +189,9 @@ func (s *Stream) fillIdle(ctx context.Context) error {
 		return nil
 	}
 }
+
+// scratch holds the buffers that fill reads into.
+var scratch = sync.Pool{New: func() any { return new([64 << 10]byte) }}
 
 // waitErr turns the reactor's "closed" into the stream's.
 func (s *Stream) waitErr(err error) error {
