@@ -17,6 +17,12 @@ type inbox struct {
 	// n mirrors len(fns), so that the loop looks at an empty inbox with
 	// one atomic load instead of a lock.
 	n atomic.Int32
+	// sleeping is set while the loop waits in its reactor (epoll_wait),
+	// which the wake channel cannot interrupt: the post that finds it set
+	// clears it and calls ring, which the reactor set before it first
+	// slept.
+	sleeping atomic.Bool
+	ring     func()
 }
 
 // An inbox entry is a runnable: the kernel's own (an executor job's
@@ -50,6 +56,9 @@ func (b *inbox) add(p runnable) bool {
 		select {
 		case b.wake <- struct{}{}:
 		default:
+		}
+		if b.sleeping.Load() && b.sleeping.CompareAndSwap(true, false) {
+			b.ring()
 		}
 	}
 	return true

@@ -26,6 +26,7 @@ type Loop struct {
 	timers timerHeap
 	inbox  inbox
 	rng    *rand.Rand // shuffles the ready order when seeded
+	io     *reactor   // I/O readiness, nil until a task registers an fd
 
 	current *taskBase // the task running now, nil between steps
 	g       uintptr   // the goroutine that runs the loop (goid)
@@ -96,6 +97,7 @@ type config struct {
 	signals      bool
 	workers      int
 	executorWait time.Duration
+	portableIO   bool
 }
 
 // WithVirtualClock makes the loop read a virtual clock: it stands still while
@@ -284,6 +286,9 @@ func (l *Loop) runUntil(stop func() bool) error {
 				f.fire(l)
 			}
 		}
+		if l.io != nil {
+			l.io.tick(l.ready.len())
+		}
 		for n := l.ready.len(); n > 0; n-- {
 			l.next(n).run(l)
 		}
@@ -302,8 +307,8 @@ func (l *Loop) next(n int) runnable {
 	return l.ready.pop()
 }
 
-// idle waits until something can run: a timer is due, or an outside
-// goroutine submitted work.
+// idle waits until something can run: a timer is due, an outside
+// goroutine submitted work, or an fd a task waits on is ready.
 func (l *Loop) idle() error {
 	if l.bridges > 0 && l.pollBridges() {
 		return nil // a cancellation made on the loop is on its way
@@ -323,15 +328,19 @@ func (l *Loop) idle() error {
 		return nil
 	}
 	if l.clock.virtual() {
+		io := l.io != nil && l.io.waiting > 0
+		if io && l.io.be.poll() {
+			return nil // I/O is ready: time stands still for it
+		}
 		switch {
 		case l.outside > 0 || !l.inbox.empty():
 			// Outside work will arrive: time stands still meanwhile.
-			<-l.inbox.wake
+			l.sleep()
 		case ok:
 			l.clock.wait(when, nil)
-		case l.bridges > 0:
-			// Only an outside context can still wake a task.
-			<-l.inbox.wake
+		case l.bridges > 0 || io:
+			// Only an outside context, or I/O, can still wake a task.
+			l.sleep()
 		default:
 			return ErrDeadlock
 		}
@@ -351,8 +360,26 @@ func (l *Loop) idle() error {
 			return nil
 		}
 	}
+	if l.io != nil {
+		l.io.steps = 0
+		timeout := int64(-1)
+		if when >= 0 {
+			timeout = max(when-l.clock.now(), 0)
+		}
+		l.io.be.block(timeout)
+		return nil
+	}
 	l.clock.wait(when, l.inbox.wake)
 	return nil
+}
+
+// sleep waits for the inbox, and for I/O if the loop has a reactor.
+func (l *Loop) sleep() {
+	if l.io != nil {
+		l.io.be.block(-1)
+		return
+	}
+	<-l.inbox.wake
 }
 
 // trimPool gives back idle coroutines when the loop has nothing to do. The

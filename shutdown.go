@@ -92,6 +92,7 @@ var ErrLoopShutdown = errors.New("aio: the event loop is shutting down")
 // contexts fail with ErrLoopClosed from then on, and its idle coroutines
 // end.
 func (l *Loop) close() {
+	l.closeReactor()
 	l.closed.Store(true)
 	l.pool.Drain()
 }

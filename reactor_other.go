@@ -1,0 +1,13 @@
+//go:build !unix
+
+package aio
+
+import "errors"
+
+var errNoReactor = errors.New("I/O readiness is not supported on this system")
+
+func newBackend(*reactor, bool) (backend, error) { return nil, errNoReactor }
+
+func isNonblock(uintptr) (bool, error) { return false, errNoReactor }
+
+type portableFD struct{}

@@ -1,0 +1,92 @@
+// Package streams is network I/O on the aio loop: TCP and Unix streams and
+// the servers that accept them, with asyncio's stream semantics, on the
+// loop's reactor (epoll, or Go's poller with aio.WithPortableReactor).
+//
+// # Streams
+//
+// A *Stream is asyncio's StreamReader and StreamWriter in one value. It
+// is made by Connect (asyncio's open_connection, trio's open_tcp_stream)
+// or handed to a Server's Handler (start_server, serve_tcp). Its calls are
+// made from the tasks of the loop that made it; a read or a Drain parks
+// the calling task, never the loop's thread.
+//
+//	Python (asyncio)                          Go (aio/streams)
+//	reader, writer = await open_connection()  s, err := streams.Connect(ctx, "tcp", addr)
+//	await open_unix_connection(path)          streams.Connect(ctx, "unix", path)
+//	await start_server(cb, host, port)        streams.Serve(ctx, ln, handler)
+//	server.close(); server.abort_clients()    srv.Close() with srv.GracePeriod
+//	await reader.read(n)                      s.Read(ctx, n)
+//	await reader.readline()                   s.ReadLine(ctx)
+//	await reader.readuntil(sep)               s.ReadUntil(ctx, sep)
+//	await reader.readexactly(n)               s.ReadExactly(ctx, n)
+//	reader.at_eof()                           s.AtEOF()
+//	writer.write(data)                        s.Write(data)
+//	await writer.drain()                      s.Drain(ctx)
+//	writer.write_eof()                        s.WriteEOF()
+//	writer.close(); await writer.wait_closed() s.Close(); s.WaitClosed(ctx)
+//	writer.transport.abort()                  s.Abort()
+//	await writer.start_tls(ctx)               tls.Client(s.Conn(ctx), cfg)
+//
+// # Reading
+//
+// The reader's rules are asyncio's. Read(n) returns what is buffered, or
+// waits for the next data; at the end of the stream it returns io.EOF
+// (asyncio's b""). ReadExactly(n) returns n bytes, or an
+// *IncompleteReadError with the partial data and the expected size ("18
+// bytes read on a total of 36 expected bytes"). ReadUntil(sep) looks for
+// sep within the stream's limit (SetLimit, 64 KiB by default): a separator
+// past the limit, or none within it, is a *LimitOverrunError and leaves the
+// data buffered. ReadLine is ReadUntil("\n") except that at the end it
+// returns the partial line, and that a line over the limit is dropped, up
+// to and including its "\n" if that was buffered, the whole buffer
+// otherwise. A read that is cancelled consumes nothing: what came meanwhile
+// stays buffered for the next read. One task reads at a time: a second
+// concurrent reader gets an error wrapping aio.ErrBusyResource.
+//
+// # Writing
+//
+// Write never blocks: it writes to the socket at once when nothing is
+// pending, and buffers what the socket does not take; a flusher task
+// writes that out as the socket drains, whether or not anyone calls Drain.
+// Drain applies backpressure: once more than the high water mark (64 KiB)
+// is pending it waits until at most the low one (16 KiB) is. After a write
+// failed, Write and Drain return an error wrapping ErrConnectionLost.
+// WriteEOF sends the end of the stream once the pending data has gone
+// (half-close); Close closes the stream for reading at once and the socket
+// once the pending data has gone, and WaitClosed waits for that; Abort
+// drops the pending data and closes at once.
+//
+// # Blocking-style code
+//
+// Conn(ctx) is the stream as a net.Conn whose calls park the task of ctx:
+// bufio, encoding/json and crypto/tls run on it inside that task. Its
+// deadlines are loop time and fail with os.ErrDeadlineExceeded. TLS is
+// crypto/tls over it, as client, server, or an upgrade of a stream that
+// has already exchanged plain data (asyncio's start_tls).
+//
+// # Servers
+//
+// A Server accepts on one or more listeners and runs each connection's
+// Handler as a task of a task group of its own: nothing outlives Serve. A
+// handler's error is reported, not fatal to the server. Cancelling Serve's
+// context cancels everything; Close stops accepting, lets the running
+// handlers finish for GracePeriod, then cancels them. Running out of
+// descriptors on accept makes the server wait and retry, as net/http's
+// does. Idle and read deadlines are scopes (aio.Timeout, aio.MoveOnAfter)
+// around the handler's reads.
+//
+// # The virtual clock
+//
+// On the virtual clock I/O does not hold time: when no task is ready and
+// no fd is ready, the clock jumps to the next timer. Between tasks of one
+// loop, data written to a loopback or Unix socket is readable when the
+// write returns, so such a program runs the same way every time; a peer
+// outside the loop is outside input.
+//
+// # Systems
+//
+// The package builds on Linux, where it runs on both reactor backends; on
+// other systems it is empty for now (its sockets use accept4 and
+// SOCK_NONBLOCK, which they lack), while the kernel's FD, WaitReadable and
+// WaitWritable work there on the portable backend.
+package streams

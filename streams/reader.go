@@ -1,0 +1,192 @@
+//go:build linux
+
+package streams
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// IncompleteReadError is returned when the stream ends before a read got
+// what it asked for (asyncio.IncompleteReadError): Partial holds what was
+// read, and is no longer buffered. Expected is the number of bytes asked
+// for, or -1 when the read was for a separator.
+type IncompleteReadError struct {
+	Partial  []byte
+	Expected int
+}
+
+func (e *IncompleteReadError) Error() string {
+	expected := "undefined"
+	if e.Expected >= 0 {
+		expected = fmt.Sprint(e.Expected)
+	}
+	return fmt.Sprintf("%d bytes read on a total of %s expected bytes", len(e.Partial), expected)
+}
+
+// Unwrap makes errors.Is(err, io.ErrUnexpectedEOF) hold.
+func (e *IncompleteReadError) Unwrap() error { return io.ErrUnexpectedEOF }
+
+// LimitOverrunError is returned when ReadUntil or ReadLine reaches the
+// stream's limit before, or without, finding the separator
+// (asyncio.LimitOverrunError). Consumed is the number of bytes to consume
+// to go past the problem.
+type LimitOverrunError struct {
+	Message  string
+	Consumed int
+}
+
+func (e *LimitOverrunError) Error() string { return e.Message }
+
+// ErrEmptySeparator is ReadUntil's error for an empty separator.
+var ErrEmptySeparator = errors.New("streams: separator should be at least one-byte string")
+
+func (s *Stream) buffered() []byte { return s.rbuf[s.roff:] }
+
+// consume takes n buffered bytes. Taking them all hands the buffer over
+// rather than copying it: nothing else refers to it.
+func (s *Stream) consume(n int) []byte {
+	if n > 0 && s.roff+n == len(s.rbuf) {
+		out := s.rbuf[s.roff:len(s.rbuf):len(s.rbuf)]
+		s.rbuf, s.roff = nil, 0
+		return out
+	}
+	out := bytes.Clone(s.rbuf[s.roff : s.roff+n])
+	s.roff += n
+	return out
+}
+
+// ready brings more data into the buffer, or the end of the stream.
+func (s *Stream) ready(ctx context.Context) error {
+	if s.closed {
+		return ErrClosed
+	}
+	return s.fill(ctx)
+}
+
+// Read returns up to n bytes (asyncio's read): what is buffered, or if
+// nothing is, what the next read of the socket brings. At the end of the
+// stream it returns io.EOF (asyncio's b""). n == 0 returns nothing at
+// once; n < 0 reads until the end of the stream and returns all of it
+// (with a nil error).
+//
+// Cancellation: if ctx is cancelled while Read waits, it returns a
+// *CancelledError and nothing was consumed: what came is still buffered.
+func (s *Stream) Read(ctx context.Context, n int) ([]byte, error) {
+	if n == 0 {
+		return []byte{}, nil
+	}
+	if n < 0 {
+		for !s.eof {
+			if err := s.ready(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return s.consume(len(s.buffered())), nil
+	}
+	for len(s.buffered()) == 0 {
+		if s.eof {
+			return nil, io.EOF
+		}
+		if err := s.ready(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.consume(min(n, len(s.buffered()))), nil
+}
+
+// ReadExactly reads exactly n bytes (asyncio's readexactly). If the stream
+// ends first, it returns an *IncompleteReadError holding what was read
+// (which is consumed); n < 0 is an error.
+//
+// Cancellation: if ctx is cancelled while ReadExactly waits, it returns a
+// *CancelledError and nothing was consumed.
+func (s *Stream) ReadExactly(ctx context.Context, n int) ([]byte, error) {
+	if n < 0 {
+		return nil, errors.New("streams: ReadExactly size can not be less than zero")
+	}
+	for len(s.buffered()) < n {
+		if s.eof {
+			return nil, &IncompleteReadError{Partial: s.consume(len(s.buffered())), Expected: n}
+		}
+		if err := s.ready(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s.consume(n), nil
+}
+
+// ReadUntil reads up to and including sep (asyncio's readuntil).
+//
+// If the stream ends first, it returns an *IncompleteReadError holding what
+// was buffered (which is consumed). If the separator is not found within the
+// stream's limit, or is found past it, it returns a *LimitOverrunError and
+// the data stays buffered, so that the caller can read it in another way.
+//
+// Cancellation: if ctx is cancelled while ReadUntil waits, it returns a
+// *CancelledError and nothing was consumed.
+func (s *Stream) ReadUntil(ctx context.Context, sep []byte) ([]byte, error) {
+	if len(sep) == 0 {
+		return nil, ErrEmptySeparator
+	}
+	offset := 0
+	for {
+		buf := s.buffered()
+		if len(buf)-offset >= len(sep) {
+			if i := bytes.Index(buf[offset:], sep); i >= 0 {
+				isep := offset + i
+				if isep > s.limit {
+					return nil, &LimitOverrunError{"Separator is found, but chunk is longer than limit", isep}
+				}
+				return s.consume(isep + len(sep)), nil
+			}
+			offset = len(buf) + 1 - len(sep)
+			if offset > s.limit {
+				return nil, &LimitOverrunError{"Separator is not found, and chunk exceed the limit", offset}
+			}
+		}
+		if s.eof {
+			return nil, &IncompleteReadError{Partial: s.consume(len(buf)), Expected: -1}
+		}
+		if err := s.ready(ctx); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ReadLine reads a line, up to and including "\n" (asyncio's readline). At
+// the end of the stream it returns the partial line without "\n" (and an
+// empty one, with io.EOF, when nothing is left). A line over the limit is
+// an error, a *LimitOverrunError, and is dropped: up to and including its
+// "\n" if that is buffered, and everything buffered otherwise.
+//
+// Cancellation: if ctx is cancelled while ReadLine waits, it returns a
+// *CancelledError and nothing was consumed.
+func (s *Stream) ReadLine(ctx context.Context) ([]byte, error) {
+	line, err := s.ReadUntil(ctx, []byte{'\n'})
+	var inc *IncompleteReadError
+	var over *LimitOverrunError
+	switch {
+	case errors.As(err, &inc):
+		if len(inc.Partial) == 0 {
+			return inc.Partial, io.EOF
+		}
+		return inc.Partial, nil
+	case errors.As(err, &over):
+		buf := s.buffered()
+		if over.Consumed < len(buf) && buf[over.Consumed] == '\n' {
+			s.roff += over.Consumed + 1
+		} else {
+			s.roff = len(s.rbuf)
+		}
+		return nil, err
+	}
+	return line, err
+}
+
+// AtEOF reports whether the stream has ended and everything buffered has
+// been read (asyncio's at_eof).
+func (s *Stream) AtEOF() bool { return s.eof && len(s.buffered()) == 0 }

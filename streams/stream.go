@@ -1,0 +1,251 @@
+//go:build linux
+
+package streams
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/aio-go/aio"
+)
+
+// Stream is a connected socket on the loop (TCP or Unix): asyncio's
+// StreamReader and StreamWriter in one value, and through Conn a net.Conn.
+// It belongs to the loop of the task that made it; its methods are called
+// from that loop's tasks, one reader and one writer at a time.
+type Stream struct {
+	fd    int
+	rfd   *aio.FD
+	loop  *aio.Loop
+	local net.Addr
+	peer  net.Addr
+
+	// the reader
+	rbuf    []byte // buffered data is rbuf[roff:]
+	roff    int
+	limit   int
+	eof     bool
+	rerr    error // what the last read of the socket failed with
+	mayRead bool  // the last read filled its buffer: read before waiting
+
+	// the writer
+	wbuf        []byte // pending data is wbuf[woff:]
+	woff        int
+	high, low   int
+	paused      bool  // pending went over high and not yet under low
+	lost        error // the connection failed on a write
+	eofWanted   bool  // WriteEOF was called
+	eofSent     bool
+	flushing    bool // the flusher task runs
+	flushLot    aio.ParkingLot
+	drainLot    aio.ParkingLot
+	closing     bool
+	closed      bool
+	closedEvent aio.Event
+}
+
+// Default limits, asyncio's.
+const (
+	// DefaultLimit bounds what ReadLine and ReadUntil buffer while they
+	// look for their separator: 64 KiB.
+	DefaultLimit = 64 << 10
+	// DefaultHighWater is the pending output over which Drain waits;
+	// DefaultLowWater the level under which it returns again.
+	DefaultHighWater = 64 << 10
+	DefaultLowWater  = DefaultHighWater / 4
+)
+
+// ErrClosed is returned by the calls made on a Stream after Close or
+// Abort; it is net.ErrClosed, so errors.Is(err, net.ErrClosed) holds.
+var ErrClosed = net.ErrClosed
+
+// ErrConnectionLost wraps the error with which a write failed: Drain and
+// the writes after it return it.
+var ErrConnectionLost = errors.New("streams: connection lost")
+
+// newStream takes ownership of the non-blocking socket fd.
+func newStream(ctx context.Context, fd int) (*Stream, error) {
+	l, err := aio.GetRunningLoop(ctx)
+	if err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	rfd, err := aio.RegisterFD(ctx, uintptr(fd))
+	if err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	s := &Stream{
+		fd: fd, rfd: rfd, loop: l, limit: DefaultLimit,
+		high: DefaultHighWater, low: DefaultLowWater, mayRead: true,
+	}
+	s.setAddrs()
+	return s, nil
+}
+
+// setAddrs reads the socket's addresses, once it is connected.
+func (s *Stream) setAddrs() {
+	if sa, err := unix.Getsockname(s.fd); err == nil {
+		s.local = sockaddrToAddr(sa)
+	}
+	if sa, err := unix.Getpeername(s.fd); err == nil {
+		s.peer = sockaddrToAddr(sa)
+	}
+}
+
+// LocalAddr returns the local address of the socket.
+func (s *Stream) LocalAddr() net.Addr { return s.local }
+
+// RemoteAddr returns the address of the peer.
+func (s *Stream) RemoteAddr() net.Addr { return s.peer }
+
+// SetLimit sets the limit of ReadLine and ReadUntil (DefaultLimit at
+// first); n <= 0 restores the default.
+func (s *Stream) SetLimit(n int) {
+	if n <= 0 {
+		n = DefaultLimit
+	}
+	s.limit = n
+}
+
+// SetWriteBufferLimits sets the water marks of Drain (asyncio's
+// set_write_buffer_limits): Drain waits once more than high bytes are
+// pending, until at most low are. high <= 0 restores the defaults; low <= 0
+// or over high makes it high/4.
+func (s *Stream) SetWriteBufferLimits(high, low int) {
+	if high <= 0 {
+		high = DefaultHighWater
+	}
+	if low <= 0 || low > high {
+		low = high / 4
+	}
+	s.high, s.low = high, low
+}
+
+// sysRead reads from the socket into p once, without blocking.
+func (s *Stream) sysRead(p []byte) (int, error) {
+	for {
+		n, err := unix.Read(s.fd, p)
+		if err == unix.EINTR {
+			continue
+		}
+		return n, err
+	}
+}
+
+// fill reads what the socket has into the buffer: one read, after waiting
+// for readiness if the last read emptied the socket. It returns with data
+// added, or with s.eof set, or with an error; the buffer is unchanged
+// unless data was added, so a cancelled fill loses nothing.
+//
+// The read goes into a pooled 64 KiB buffer and what came is appended to
+// the stream's: an empty stream holds no buffer while it waits (an idle
+// connection costs its task and its Stream, not a read buffer), and one
+// read takes whatever the socket has, up to 64 KiB.
+func (s *Stream) fill(ctx context.Context) error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.rerr != nil {
+		return s.rerr
+	}
+	switch {
+	case s.roff == len(s.rbuf):
+		s.rbuf, s.roff = nil, 0
+	case s.roff > 0 && s.roff >= len(s.rbuf)/2:
+		n := copy(s.rbuf, s.rbuf[s.roff:])
+		s.rbuf, s.roff = s.rbuf[:n], 0
+	}
+	for {
+		if !s.mayRead {
+			if err := s.rfd.WaitReadable(ctx); err != nil {
+				return s.waitErr(err)
+			}
+		}
+		buf := scratch.Get().(*[64 << 10]byte)
+		n, err := s.sysRead(buf[:])
+		if n > 0 {
+			s.rbuf = append(s.rbuf, buf[:n]...)
+		}
+		scratch.Put(buf)
+		switch {
+		case err == unix.EAGAIN:
+			s.mayRead = false
+			continue
+		case err != nil:
+			s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
+			return s.rerr
+		case n == 0:
+			s.eof = true
+			return nil
+		}
+		s.mayRead = n == len(buf)
+		return nil
+	}
+}
+
+// scratch holds the buffers that fill reads into.
+var scratch = sync.Pool{New: func() any { return new([64 << 10]byte) }}
+
+// waitErr turns the reactor's "closed" into the stream's.
+func (s *Stream) waitErr(err error) error {
+	if errors.Is(err, fs.ErrClosed) {
+		return ErrClosed
+	}
+	if errors.Is(err, aio.ErrBusyResource) {
+		return fmt.Errorf("streams: another task is already reading or writing the stream: %w", err)
+	}
+	return err
+}
+
+func (s *Stream) netName() string {
+	if _, ok := s.peer.(*net.UnixAddr); ok {
+		return "unix"
+	}
+	return "tcp"
+}
+
+func sockaddrToAddr(sa unix.Sockaddr) net.Addr {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
+	case *unix.SockaddrInet6:
+		a := &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
+		if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				a.Zone = ifi.Name
+			}
+		}
+		return a
+	case *unix.SockaddrUnix:
+		return &net.UnixAddr{Name: sa.Name, Net: "unix"}
+	}
+	return nil
+}
+
+// SocketPair returns two streams connected to each other through a Unix
+// socket pair (Python's socket.socketpair handed to open_connection): for
+// tests, and for talking to a child of the loop's own.
+func SocketPair(ctx context.Context) (*Stream, *Stream, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newStream(ctx, fds[0])
+	if err != nil {
+		unix.Close(fds[1])
+		return nil, nil, err
+	}
+	b, err := newStream(ctx, fds[1])
+	if err != nil {
+		a.Abort()
+		return nil, nil, err
+	}
+	return a, b, nil
+}

@@ -1,0 +1,274 @@
+//go:build linux
+
+package streams
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/aio-go/aio"
+)
+
+// The writer. Write tries the socket at once when nothing is pending, and
+// buffers what the socket does not take; a flusher task, started the first
+// time something stays buffered and parked while nothing does, writes it
+// out when the socket is writable, so that written data goes out whether or
+// not anyone drains (asyncio's transport does the same with a writer
+// callback). Drain applies backpressure with asyncio's water marks.
+
+func (s *Stream) pending() int { return len(s.wbuf) - s.woff }
+
+// Write buffers p for sending (asyncio's write) and returns len(p): it never
+// blocks. It returns ErrClosed after Close, an error after WriteEOF, and
+// an error wrapping ErrConnectionLost once a write failed. Call Drain to
+// wait while too much is pending.
+func (s *Stream) Write(p []byte) (int, error) {
+	switch {
+	case s.closing:
+		return 0, ErrClosed
+	case s.lost != nil:
+		return 0, s.lost
+	case s.eofWanted:
+		return 0, errors.New("streams: Write after WriteEOF")
+	case len(p) == 0:
+		return 0, nil
+	}
+	total := len(p)
+	if s.pending() == 0 {
+		n, err := s.sysWrite(p)
+		if err != nil {
+			return 0, s.lost
+		}
+		p = p[n:]
+		if len(p) == 0 {
+			return total, nil
+		}
+	}
+	if s.woff > 0 && s.woff == len(s.wbuf) {
+		s.wbuf, s.woff = s.wbuf[:0], 0
+	}
+	s.wbuf = append(s.wbuf, p...)
+	if s.pending() > s.high {
+		s.paused = true
+	}
+	if err := s.kick(); err != nil {
+		return 0, err
+	}
+	return total, nil
+}
+
+// sysWrite writes p once without blocking; it returns what went out, and
+// an error only when the connection is lost (then s.lost is set).
+func (s *Stream) sysWrite(p []byte) (int, error) {
+	for {
+		n, err := unix.Write(s.fd, p)
+		switch err {
+		case nil:
+			return n, nil
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return 0, nil
+		}
+		s.lose(err)
+		return 0, err
+	}
+}
+
+func (s *Stream) lose(err error) {
+	if s.lost == nil {
+		s.lost = fmt.Errorf("%w: %w", ErrConnectionLost, err)
+	}
+	s.wbuf, s.woff, s.paused = nil, 0, false
+	s.drainLot.UnparkAll()
+}
+
+// kick makes the flusher write what is pending: it starts it the first
+// time, and unparks it after.
+func (s *Stream) kick() error {
+	if s.flushing {
+		s.flushLot.Unpark(1)
+		return nil
+	}
+	s.flushing = true
+	if _, err := aio.RunCoroutineThreadsafe(s.loop, s.flush); err != nil {
+		s.flushing = false
+		s.lose(err)
+		return s.lost
+	}
+	return nil
+}
+
+// flush is the flusher task: it writes out what is pending while the socket
+// takes it, then does what Close or WriteEOF left for it, then parks until
+// kicked again. It ends when the stream closes (or the loop shuts down).
+func (s *Stream) flush(ctx context.Context) (struct{}, error) {
+	defer func() { s.flushing = false }()
+	for !s.closed {
+		for s.pending() > 0 && s.lost == nil {
+			n, _ := s.sysWrite(s.wbuf[s.woff:])
+			s.woff += n
+			if s.paused && s.pending() <= s.low {
+				s.paused = false
+				s.drainLot.UnparkAll()
+			}
+			if s.pending() > 0 && s.lost == nil {
+				if err := s.rfd.WaitWritable(ctx); err != nil {
+					return struct{}{}, nil
+				}
+			}
+		}
+		if s.pending() == 0 {
+			s.wbuf, s.woff = s.wbuf[:0], 0
+			s.drainLot.UnparkAll()
+		}
+		s.afterFlush()
+		if s.closed {
+			break
+		}
+		if err := s.flushLot.Park(ctx); err != nil {
+			return struct{}{}, nil
+		}
+	}
+	return struct{}{}, nil
+}
+
+// afterFlush does what waited for the buffer to empty: the shutdown of
+// WriteEOF, the close of Close.
+func (s *Stream) afterFlush() {
+	if s.pending() > 0 && s.lost == nil {
+		return
+	}
+	if s.eofWanted && !s.eofSent && s.lost == nil && !s.closed {
+		s.eofSent = true
+		if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
+			s.lose(err)
+		}
+	}
+	if s.closing && !s.closed {
+		s.finishClose()
+	}
+}
+
+// Drain waits until the pending output is down to the low water mark if it
+// went over the high one (asyncio's drain); otherwise it returns at once,
+// without a switch, as asyncio's does.
+// Once the connection is lost it returns an error wrapping
+// ErrConnectionLost, and after Close, ErrClosed.
+//
+// Cancellation: if ctx is cancelled while Drain waits, it returns a
+// *CancelledError; the pending data stays buffered and is still sent.
+func (s *Stream) Drain(ctx context.Context) error {
+	for {
+		switch {
+		case s.lost != nil:
+			return s.lost
+		case s.closed:
+			return ErrClosed
+		case !s.paused:
+			return nil
+		}
+		if err := s.drainLot.Park(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// flushAll waits until nothing is pending: a blocking Write's wait.
+func (s *Stream) flushAll(ctx context.Context) error {
+	for {
+		switch {
+		case s.lost != nil:
+			return s.lost
+		case s.pending() == 0:
+			return nil
+		case s.closed:
+			return ErrClosed
+		}
+		if err := s.drainLot.Park(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// WriteEOF closes the write side of the socket once what is pending has
+// gone out (asyncio's write_eof; a TCP FIN): the peer reads the end of the
+// stream, and this side can still read. Writes after it fail. Calling it
+// again does nothing.
+func (s *Stream) WriteEOF() error {
+	if s.closing {
+		return ErrClosed
+	}
+	if s.eofWanted {
+		return nil
+	}
+	s.eofWanted = true
+	if s.pending() == 0 {
+		s.afterFlush()
+		return s.lostOrNil()
+	}
+	return s.kick()
+}
+
+func (s *Stream) lostOrNil() error {
+	if s.lost != nil {
+		return s.lost
+	}
+	return nil
+}
+
+// CanWriteEOF reports whether WriteEOF is supported: always, for TCP and
+// Unix streams.
+func (s *Stream) CanWriteEOF() bool { return true }
+
+// Close closes the stream (asyncio's close): reads and writes fail with
+// ErrClosed from now on (a task waiting in a read gets it too), and the
+// socket closes once what is pending has gone out. WaitClosed waits for
+// that. Closing twice is fine.
+func (s *Stream) Close() error {
+	if s.closing {
+		return nil
+	}
+	s.closing = true
+	if s.pending() > 0 && s.lost == nil {
+		// Reads fail now; the flusher closes the socket when done.
+		s.rerr = ErrClosed
+		s.rbuf, s.roff = nil, 0
+		return s.kick()
+	}
+	s.finishClose()
+	return nil
+}
+
+// Abort closes the stream at once, dropping what is pending (asyncio's
+// transport.abort).
+func (s *Stream) Abort() {
+	s.closing = true
+	s.wbuf, s.woff = nil, 0
+	if !s.closed {
+		s.finishClose()
+	}
+}
+
+func (s *Stream) finishClose() {
+	s.closed = true
+	s.rfd.Close()
+	unix.Close(s.fd)
+	s.rbuf, s.roff = nil, 0
+	s.flushLot.UnparkAll()
+	s.drainLot.UnparkAll()
+	s.closedEvent.Set()
+}
+
+// IsClosing reports whether Close or Abort was called.
+func (s *Stream) IsClosing() bool { return s.closing }
+
+// WaitClosed waits until the socket is closed after Close (asyncio's
+// wait_closed); it returns at once if it is.
+//
+// Cancellation: if ctx is cancelled, WaitClosed returns a *CancelledError;
+// the close goes on.
+func (s *Stream) WaitClosed(ctx context.Context) error { return s.closedEvent.Wait(ctx) }

@@ -1,0 +1,217 @@
+//go:build linux
+
+package streamtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/aio-go/aio"
+)
+
+// MakePair makes the two connected ends of a stream under test, inside the
+// loop of ctx.
+type MakePair func(ctx context.Context) (a, b Stream, err error)
+
+// CheckTwoWayStream runs the conformance check of a two-way stream, trio's
+// check_two_way_stream, as subtests: each makes a fresh pair with
+// makePair, inside a loop run with opts, and checks one rule:
+//
+//   - bytes arrive in order, once, however the reads split them;
+//   - after WriteEOF, the other end reads io.EOF and can still write back;
+//   - Close while a read of the same end is pending fails that read, and
+//     the other end reads io.EOF;
+//   - a large transfer (1 MiB) in both directions at once arrives whole;
+//   - a reader and a writer of the same end work at the same time.
+//
+// The check closes both ends of every pair.
+func CheckTwoWayStream(t *testing.T, opts []aio.Option, makePair MakePair) {
+	rules := []struct {
+		name string
+		fn   func(ctx context.Context, a, b Stream) error
+	}{
+		{"bytes arrive in order once", checkOrder},
+		{"WriteEOF half-closes", checkHalfClose},
+		{"Close fails a pending read", checkCloseWhileReading},
+		{"large transfers both ways at once", checkLarge},
+		{"send and receive at the same time", checkConcurrent},
+	}
+	for _, r := range rules {
+		t.Run(r.name, func(t *testing.T) {
+			_, err := aio.Run(func(ctx context.Context) (struct{}, error) {
+				a, b, err := makePair(ctx)
+				if err != nil {
+					return struct{}{}, err
+				}
+				defer a.Close()
+				defer b.Close()
+				return struct{}{}, r.fn(ctx, a, b)
+			}, opts...)
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// readAll reads from s until io.EOF.
+func readAll(ctx context.Context, s Stream) ([]byte, error) {
+	var out []byte
+	for {
+		p, err := s.Read(ctx, 4096)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, p...)
+	}
+}
+
+func pattern(n int, seed byte) []byte {
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(i*7) + seed
+	}
+	return p
+}
+
+func checkOrder(ctx context.Context, a, b Stream) error {
+	want := pattern(10_000, 1)
+	for i := 0; i < len(want); i += 333 {
+		if _, err := a.Write(want[i:min(i+333, len(want))]); err != nil {
+			return err
+		}
+	}
+	if err := a.WriteEOF(); err != nil {
+		return err
+	}
+	got, err := readAll(ctx, b)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("received %d bytes, not the %d sent in order", len(got), len(want))
+	}
+	return nil
+}
+
+func checkHalfClose(ctx context.Context, a, b Stream) error {
+	a.Write([]byte("request"))
+	if err := a.WriteEOF(); err != nil {
+		return err
+	}
+	got, err := readAll(ctx, b)
+	if err != nil || string(got) != "request" {
+		return fmt.Errorf("after WriteEOF the other end read %q, %v", got, err)
+	}
+	if _, err := b.Write([]byte("reply")); err != nil {
+		return fmt.Errorf("writing back after the peer's WriteEOF: %w", err)
+	}
+	b.WriteEOF()
+	got, err = readAll(ctx, a)
+	if err != nil || string(got) != "reply" {
+		return fmt.Errorf("the half-closed end read %q, %v", got, err)
+	}
+	return nil
+}
+
+func checkCloseWhileReading(ctx context.Context, a, b Stream) error {
+	var readErr error
+	err := aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+		tg.Go(func(ctx context.Context) error {
+			_, readErr = a.Read(ctx, 10)
+			return nil
+		})
+		if err := aio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return err
+	}
+	if readErr == nil || readErr == io.EOF {
+		return fmt.Errorf("a read pending when its end closed returned %v, want an error", readErr)
+	}
+	if _, err := b.Read(ctx, 10); err != io.EOF {
+		return fmt.Errorf("the other end's read after Close = %v, want io.EOF", err)
+	}
+	return nil
+}
+
+func checkLarge(ctx context.Context, a, b Stream) error {
+	const n = 1 << 20
+	return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+		for i, pair := range [][2]Stream{{a, b}, {b, a}} {
+			w, r := pair[0], pair[1]
+			want := pattern(n, byte(i))
+			tg.Go(func(ctx context.Context) error {
+				for off := 0; off < n; off += 32 << 10 {
+					if _, err := w.Write(want[off : off+32<<10]); err != nil {
+						return err
+					}
+					if err := w.Drain(ctx); err != nil {
+						return err
+					}
+				}
+				return w.WriteEOF()
+			})
+			tg.Go(func(ctx context.Context) error {
+				got, err := readAll(ctx, r)
+				if err != nil {
+					return err
+				}
+				if !bytes.Equal(got, want) {
+					return fmt.Errorf("a large transfer arrived as %d bytes, want %d", len(got), n)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+}
+
+func checkConcurrent(ctx context.Context, a, b Stream) error {
+	// b echoes; a writes and reads at once from two tasks.
+	return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+		tg.Go(func(ctx context.Context) error {
+			for {
+				p, err := b.Read(ctx, 1000)
+				if err == io.EOF {
+					return b.WriteEOF()
+				}
+				if err != nil {
+					return err
+				}
+				b.Write(p)
+				if err := b.Drain(ctx); err != nil {
+					return err
+				}
+			}
+		})
+		want := pattern(200_000, 3)
+		tg.Go(func(ctx context.Context) error {
+			for off := 0; off < len(want); off += 1000 {
+				a.Write(want[off : off+1000])
+				if err := a.Drain(ctx); err != nil {
+					return err
+				}
+			}
+			return a.WriteEOF()
+		})
+		got, err := readAll(ctx, a)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(got, want) {
+			return errors.New("the echo of concurrent writes came back changed")
+		}
+		return nil
+	})
+}
