@@ -1,11 +1,5 @@
-//go:build aiostreams
-
-// The aio server kinds, built only with -tags aiostreams until aio's streams
-// package (issue 14) is on this branch. Once it is, drop the build tag,
-// adjust the three calls marked below to the package's API, and the
-// harness measures both kinds with nothing else to change: it already
-// lists them (harness.EchoServers) and shows them as "not built" while
-// the server process answers exit status 3 for them.
+// The aio server kinds: aio's streams on the epoll reactor (Linux's
+// default) and on the portable backend (Go's poller).
 
 package echo
 
@@ -19,36 +13,40 @@ import (
 
 func init() {
 	Register(AIOEpoll, func(ctx context.Context, addr string, ready func(net.Addr)) error {
-		return ServeAIO(ctx, addr, ready /* API: the epoll reactor, Linux's default */)
+		return ServeAIO(ctx, addr, ready)
 	})
 	Register(AIOPortable, func(ctx context.Context, addr string, ready func(net.Addr)) error {
-		return ServeAIO(ctx, addr, ready, streams.WithPortableBackend() /* API: the loop Option of the portable backend */)
+		return ServeAIO(ctx, addr, ready, aio.WithPortableReactor())
 	})
 }
 
-// ServeAIO is the aio server: aio.Run with the given loop options, a
-// server that runs each connection as a task of its own group, and a
-// handler that reads up to ReadBufferSize bytes and writes them back, as
-// ServeGoNet does. It stops when ctx is done.
+// ServeAIO is the aio server: aio.Run with the given loop options, and
+// streams.Serve, which runs each connection as a task of the server's
+// group, with a handler that reads up to ReadBufferSize bytes and writes
+// them back, draining as asyncio's streams servers do, as ServeGoNet does.
+// It stops when ctx is done.
 func ServeAIO(ctx context.Context, addr string, ready func(net.Addr), opts ...aio.Option) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
 	opts = append(opts, aio.WithContext(ctx))
-	_, err := aio.Run(func(ctx context.Context) (struct{}, error) {
-		// API: streams.StartServer(ctx, handler, addr) -> (*streams.Server, error).
-		srv, err := streams.StartServer(ctx, func(ctx context.Context, r *streams.Reader, w *streams.Writer) error {
+	_, err = aio.Run(func(ctx context.Context) (struct{}, error) {
+		ready(ln.Addr())
+		return struct{}{}, streams.Serve(ctx, ln, func(ctx context.Context, s *streams.Stream) error {
 			for {
-				data, err := r.Read(ctx, ReadBufferSize)
+				data, err := s.Read(ctx, ReadBufferSize)
 				if len(data) == 0 || err != nil {
+					return nil // the client's end, or its reset
+				}
+				if _, err := s.Write(data); err != nil {
 					return err
 				}
-				w.Write(data)
+				if err := s.Drain(ctx); err != nil {
+					return err
+				}
 			}
-		}, addr)
-		if err != nil {
-			return struct{}{}, err
-		}
-		ready(srv.Addr())
-		// API: the server serves until ctx is cancelled, then closes.
-		return struct{}{}, srv.ServeForever(ctx)
+		})
 	}, opts...)
 	if ctx.Err() != nil {
 		return nil
