@@ -23,7 +23,7 @@ type Loop struct {
 	clock  clock
 	pool   *coro.Pool
 	ready  ring[runnable]
-	timers timerHeap
+	timers timerQueue
 	inbox  inbox
 	rng    *rand.Rand // shuffles the ready order when seeded
 
@@ -146,6 +146,7 @@ func newLoop(cfg *config) *Loop {
 	}
 	if cfg.virtual {
 		l.clock = &virtualClock{}
+		l.timers.jumps = true
 	} else {
 		l.clock = newRealClock()
 	}
@@ -271,7 +272,7 @@ func (l *Loop) runUntil(stop func() bool) error {
 			}
 			l.inbox.drain()
 		}
-		if len(l.timers.h) > 0 {
+		if l.timers.entries() > 0 {
 			// Reading the clock costs more than a step of a task that
 			// yields; it is needed only when a timer may be due.
 			now := l.clock.now()
