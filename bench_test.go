@@ -500,3 +500,61 @@ func BenchmarkMillionGoroutinesBaseline(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*million), "ns/task")
 }
+
+// BenchmarkSpawnEager is BenchmarkSpawn with an eager start: the task runs
+// and returns inside CreateTask, so the await finds it done.
+func BenchmarkSpawnEager(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			t, err := aio.CreateTask(ctx, immediate, aio.Eager())
+			if err != nil {
+				return err
+			}
+			if _, err := t.Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// The async_tree benchmarks on a loop with eager tasks (pyperformance's
+// async_tree_eager): every leaf returns inside its creator's step.
+
+func BenchmarkAsyncTreeGatherEager(b *testing.B) {
+	runEager(b, func(ctx context.Context) error {
+		if err := asyncTree(ctx, 6, 6, false); err != nil {
+			return err
+		}
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func BenchmarkAsyncTreeTaskGroupEager(b *testing.B) {
+	runEager(b, func(ctx context.Context) error {
+		if err := asyncTree(ctx, 6, 6, true); err != nil {
+			return err
+		}
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func runEager(b *testing.B, main func(ctx context.Context) error) {
+	b.Helper()
+	b.ReportAllocs()
+	if _, err := aio.Run(func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, main(ctx)
+	}, aio.WithEagerTasks()); err != nil {
+		b.Fatal(err)
+	}
+}

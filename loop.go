@@ -95,6 +95,7 @@ type config struct {
 	signals      bool
 	workers      int
 	executorWait time.Duration
+	eager        bool // WithEagerTasks
 }
 
 // WithVirtualClock makes the loop read a virtual clock: it stands still while
@@ -220,6 +221,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
 	t := newTask(l, parent, infoMain, main)
+	l.enqueue(&t.taskBase)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}
