@@ -28,6 +28,7 @@ type Loop struct {
 	rng    *rand.Rand // shuffles the ready order when seeded
 
 	current *taskBase // the task running now, nil between steps
+	warm    uintptr   // what warmNext read, so that the reads are kept
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
