@@ -29,8 +29,8 @@ import "math/bits"
 // armed entry, and disarming or re-arming changes it, so a stale entry is
 // recognised by its sequence and dropped when it reaches the near heap's
 // top, or in a compaction once stale entries are most of them. Tasks and
-// handles embed their timer slot (8 bytes), so arming one allocates
-// nothing once the buckets have grown.
+// handles embed their timer slot (8 bytes), and a bucket is a list of
+// reused chunks, so arming one allocates nothing in steady state.
 //
 // docs/design.md says why this and not a heap alone.
 
@@ -66,9 +66,7 @@ const (
 	tickShift   = 10 // a tick is 1,024 ns
 	levelBits   = 6  // 64 buckets a level
 	wheelLevels = 9  // 10 + 9*6 bits cover every non-negative int64
-	// keepBucket is the capacity up to which an emptied bucket keeps its
-	// array for the next timers; a burst's bigger ones are given back.
-	keepBucket = 1024
+	chunkLen    = 16 // entries a chunk of a bucket holds
 )
 
 // timerQueue is the loop's timers.
@@ -85,7 +83,62 @@ type timerQueue struct {
 
 type wheel struct {
 	occupied [wheelLevels]uint64
-	buckets  [wheelLevels][1 << levelBits][]timerEntry
+	buckets  [wheelLevels][1 << levelBits]bucket
+	// free holds emptied chunks for reuse: as many as the wheel's entries
+	// fill, and one a bucket more (a bucket holding one timer holds a
+	// chunk), so that timers in steady state allocate nothing, while a
+	// burst's chunks go back to the collector.
+	free  *chunk
+	nfree int
+}
+
+// A bucket is a list of chunks: it grows without copying what it holds
+// (a slice that doubled moved 600 bytes an operation at a million
+// pending timers) and its chunks are reused.
+type bucket struct{ head, tail *chunk }
+
+type chunk struct {
+	n    int
+	next *chunk
+	e    [chunkLen]timerEntry
+}
+
+func (w *wheel) add(b *bucket, e timerEntry) {
+	c := b.tail
+	if c == nil || c.n == chunkLen {
+		c = w.chunk()
+		if b.tail == nil {
+			b.head = c
+		} else {
+			b.tail.next = c
+		}
+		b.tail = c
+	}
+	c.e[c.n] = e
+	c.n++
+}
+
+func (w *wheel) chunk() *chunk {
+	c := w.free
+	if c == nil {
+		return new(chunk)
+	}
+	w.free, c.next = c.next, nil
+	w.nfree--
+	return c
+}
+
+// release gives back a chunk that has been read, keeping it for reuse if
+// the wheel may need it.
+func (w *wheel) release(c *chunk, inWheel int) {
+	clear(c.e[:c.n])
+	c.n = 0
+	if w.nfree > inWheel/chunkLen+wheelLevels<<levelBits {
+		c.next = nil
+		return
+	}
+	c.next, w.free = w.free, c
+	w.nfree++
 }
 
 // arm (re)arms t to call f.fire at when.
@@ -125,7 +178,7 @@ func (q *timerQueue) toWheel(e timerEntry) {
 		level = (bits.Len64(d) - 1) / levelBits
 	}
 	slot := tick >> (level * levelBits) & (1<<levelBits - 1)
-	w.buckets[level][slot] = append(w.buckets[level][slot], e)
+	w.add(&w.buckets[level][slot], e)
 	w.occupied[level] |= 1 << slot
 	q.inWheel++
 }
@@ -171,12 +224,15 @@ func (q *timerQueue) advance(to uint64) {
 		if w.occupied[level]&(1<<slot) == 0 {
 			continue
 		}
-		b := w.take(level, slot)
-		q.inWheel -= len(b)
-		for i := range b {
-			q.toWheel(b[i])
+		for c := w.take(level, slot); c != nil; {
+			q.inWheel -= c.n
+			for i := range c.e[:c.n] {
+				q.toWheel(c.e[i])
+			}
+			next := c.next
+			w.release(c, q.inWheel)
+			c = next
 		}
-		w.give(level, slot, b)
 	}
 }
 
@@ -184,32 +240,28 @@ func (q *timerQueue) advance(to uint64) {
 // into the near heap, dropping the stale ones.
 func (q *timerQueue) drain(slot uint64) {
 	w := q.wheel
-	b := w.take(0, slot)
-	q.inWheel -= len(b)
-	for i := range b {
-		if b[i].live() {
-			q.push(b[i])
-		} else {
-			q.dead--
+	for c := w.take(0, slot); c != nil; {
+		q.inWheel -= c.n
+		for i := range c.e[:c.n] {
+			if c.e[i].live() {
+				q.push(c.e[i])
+			} else {
+				q.dead--
+			}
 		}
+		next := c.next
+		w.release(c, q.inWheel)
+		c = next
 	}
-	w.give(0, slot, b)
 }
 
-// take empties a bucket and returns what it held; give hands its array
-// back once it has been read.
-func (w *wheel) take(level int, slot uint64) []timerEntry {
-	b := w.buckets[level][slot]
-	w.buckets[level][slot] = nil
+// take empties a bucket and returns its chunks, which the caller reads and
+// releases.
+func (w *wheel) take(level int, slot uint64) *chunk {
+	c := w.buckets[level][slot].head
+	w.buckets[level][slot] = bucket{}
 	w.occupied[level] &^= 1 << slot
-	return b
-}
-
-func (w *wheel) give(level int, slot uint64, b []timerEntry) {
-	clear(b)
-	if cap(b) <= keepBucket && w.buckets[level][slot] == nil {
-		w.buckets[level][slot] = b[:0]
-	}
+	return c
 }
 
 // push adds e to the near heap. The heap is written out for its entry type:
@@ -344,17 +396,25 @@ func (q *timerQueue) compact() {
 	if w := q.wheel; w != nil {
 		for level := range w.buckets {
 			for slot := range w.buckets[level] {
-				b := w.buckets[level][slot]
-				kept := b[:0]
-				for _, e := range b {
-					if e.live() {
-						kept = append(kept, e)
-					}
+				if w.occupied[level]&(1<<slot) == 0 {
+					continue
 				}
-				clear(b[len(kept):])
-				q.inWheel -= len(b) - len(kept)
-				w.buckets[level][slot] = kept
-				if len(kept) == 0 {
+				b := &w.buckets[level][slot]
+				c := b.head
+				*b = bucket{}
+				for c != nil {
+					q.inWheel -= c.n
+					for _, e := range c.e[:c.n] {
+						if e.live() {
+							w.add(b, e)
+							q.inWheel++
+						}
+					}
+					next := c.next
+					w.release(c, q.inWheel)
+					c = next
+				}
+				if b.head == nil {
 					w.occupied[level] &^= 1 << slot
 				}
 			}
