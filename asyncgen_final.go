@@ -87,6 +87,7 @@ func abandon(a abandoned) {
 		}
 		t := newGoTask(a.loop, &a.loop.root.ctx, a.link.gen.aclose)
 		t.info = infoAgenFinalizer
+		a.loop.enqueue(&t.taskBase) // never eager: a callback of the loop's own
 	})
 }
 
@@ -117,6 +118,7 @@ func (l *Loop) closeAsyncGens() (stuck []*taskBase, err error) {
 		return nil
 	})
 	t.info = infoAgenShutdown
+	l.enqueue(&t.taskBase)
 	stuck = l.settle(func() bool { return l.live == 0 })
 	return stuck, errors.Join(errs...)
 }

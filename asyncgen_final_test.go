@@ -162,6 +162,9 @@ func TestAsyncGenDroppedWhileSuspendedIsClosedByATaskOfItsLoop(t *testing.T) {
 		// close to the loop; the real clock bounds the wait.
 		return 0, aio.Timeout(ctx, 30*time.Second, func(ctx context.Context, _ *aio.Scope) error {
 			for !done.IsSet() {
+				if ctx.Err() != nil {
+					return errors.New("the dropped generator was not finalized within 30s")
+				}
 				runtime.GC()
 				aio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context, _ *aio.Scope) error { return done.Wait(ctx) })
 			}

@@ -279,71 +279,6 @@ func BenchmarkAsyncTreeGoBaseline(b *testing.B) {
 	}
 }
 
-// BenchmarkParkedTasks parks a million tasks on one future, sets it, and
-// reports the memory each parked task held (heap and stacks).
-func BenchmarkParkedTasks(b *testing.B) {
-	const n = 1_000_000
-	run(b, func(ctx context.Context) error {
-		for b.Loop() {
-			f := aio.NewFuture[int]()
-			ts := make([]*aio.Task[int], n) // the benchmark's, not the tasks'
-			var before, during runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			for i := range ts {
-				t, err := aio.CreateTask(ctx, func(ctx context.Context) (int, error) { return f.Await(ctx) })
-				if err != nil {
-					return err
-				}
-				ts[i] = t
-			}
-			if err := aio.Sleep(ctx, 0); err != nil { // let them all park
-				return err
-			}
-			runtime.GC()
-			runtime.ReadMemStats(&during)
-			used := (during.HeapInuse + during.StackInuse) - (before.HeapInuse + before.StackInuse)
-			b.ReportMetric(float64(used)/n, "B/task")
-			f.SetResult(1)
-			for _, t := range ts {
-				if v, err := t.Await(ctx); v != 1 || err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// BenchmarkParkedGoroutinesBaseline parks a million goroutines on one
-// channel and reports the memory each held.
-func BenchmarkParkedGoroutinesBaseline(b *testing.B) {
-	const n = 1_000_000
-	for b.Loop() {
-		var before, during runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		ch := make(chan struct{})
-		var parked, wg sync.WaitGroup
-		parked.Add(n)
-		wg.Add(n)
-		for range n {
-			go func() {
-				parked.Done()
-				<-ch
-				wg.Done()
-			}()
-		}
-		parked.Wait()
-		runtime.GC()
-		runtime.ReadMemStats(&during)
-		used := (during.HeapInuse + during.StackInuse) - (before.HeapInuse + before.StackInuse)
-		b.ReportMetric(float64(used)/n, "B/goroutine")
-		close(ch)
-		wg.Wait()
-	}
-}
-
 func empty(context.Context) (int, error) { return 0, nil }
 
 // BenchmarkToThread is the round trip of an empty job through the loop's
@@ -499,4 +434,62 @@ func BenchmarkMillionGoroutinesBaseline(b *testing.B) {
 		round()
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*million), "ns/task")
+}
+
+// BenchmarkSpawnEager is BenchmarkSpawn with an eager start: the task runs
+// and returns inside CreateTask, so the await finds it done.
+func BenchmarkSpawnEager(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		for b.Loop() {
+			t, err := aio.CreateTask(ctx, immediate, aio.Eager())
+			if err != nil {
+				return err
+			}
+			if _, err := t.Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// The async_tree benchmarks on a loop with eager tasks (pyperformance's
+// async_tree_eager): every leaf returns inside its creator's step.
+
+func BenchmarkAsyncTreeGatherEager(b *testing.B) {
+	runEager(b, func(ctx context.Context) error {
+		if err := asyncTree(ctx, 6, 6, false); err != nil {
+			return err
+		}
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func BenchmarkAsyncTreeTaskGroupEager(b *testing.B) {
+	runEager(b, func(ctx context.Context) error {
+		if err := asyncTree(ctx, 6, 6, true); err != nil {
+			return err
+		}
+		for b.Loop() {
+			if err := asyncTree(ctx, 6, 6, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func runEager(b *testing.B, main func(ctx context.Context) error) {
+	b.Helper()
+	b.ReportAllocs()
+	if _, err := aio.Run(func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, main(ctx)
+	}, aio.WithEagerTasks()); err != nil {
+		b.Fatal(err)
+	}
 }

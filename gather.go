@@ -97,6 +97,7 @@ func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), 
 	for i, fn := range fns {
 		g.children[i] = newTask(l, &g.scope.ctx, infoGather, fn)
 		g.j.add(&g.children[i].taskBase)
+		l.launch(&g.children[i].taskBase, false)
 	}
 	g.j.wait()
 	g.scope.unlink()

@@ -175,10 +175,9 @@ func (tg *TaskGroup) Go(fn func(ctx context.Context) error, opts ...TaskOption) 
 		return err
 	}
 	t := newGoTask(l, &tg.node.ctx, fn)
-	for _, o := range opts {
-		o.applyTo(&t.taskBase)
-	}
+	eager := applyOptions(&t.taskBase, opts)
 	tg.join.add(&t.taskBase)
+	l.launch(&t.taskBase, eager)
 	return nil
 }
 
@@ -195,10 +194,9 @@ func Spawn[T any](tg *TaskGroup, fn func(context.Context) (T, error), opts ...Ta
 		return nil, err
 	}
 	t := newTask(l, &tg.node.ctx, infoTask, fn)
-	for _, o := range opts {
-		o.applyTo(&t.taskBase)
-	}
+	eager := applyOptions(&t.taskBase, opts)
 	tg.join.add(&t.taskBase)
+	l.launch(&t.taskBase, eager)
 	return t, nil
 }
 

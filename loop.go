@@ -23,12 +23,13 @@ type Loop struct {
 	clock  clock
 	pool   *coro.Pool
 	ready  ring[runnable]
-	timers timerHeap
+	timers timerQueue
 	inbox  inbox
 	rng    *rand.Rand // shuffles the ready order when seeded
 	io     *reactor   // I/O readiness, nil until a task registers an fd
 
 	current *taskBase // the task running now, nil between steps
+	warm    uintptr   // what warmNext read, so that the reads are kept
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
@@ -98,6 +99,7 @@ type config struct {
 	workers      int
 	executorWait time.Duration
 	portableIO   bool
+	eager        bool // WithEagerTasks
 }
 
 // WithVirtualClock makes the loop read a virtual clock: it stands still while
@@ -149,6 +151,7 @@ func newLoop(cfg *config) *Loop {
 	}
 	if cfg.virtual {
 		l.clock = &virtualClock{}
+		l.timers.jumps = true
 	} else {
 		l.clock = newRealClock()
 	}
@@ -222,6 +225,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
 	}
 	t := newTask(l, parent, infoMain, main)
+	l.enqueue(&t.taskBase)
 	if cfg.signals {
 		defer l.handleSignals(&t.taskBase)()
 	}
@@ -274,7 +278,7 @@ func (l *Loop) runUntil(stop func() bool) error {
 			}
 			l.inbox.drain()
 		}
-		if len(l.timers.h) > 0 {
+		if l.timers.entries() > 0 {
 			// Reading the clock costs more than a step of a task that
 			// yields; it is needed only when a timer may be due.
 			now := l.clock.now()

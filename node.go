@@ -27,21 +27,23 @@ import (
 
 // node is one scope of cancellation.
 type node struct {
-	loop   *Loop
+	// What an await reads comes first, in the first 48 bytes: a task's
+	// node sits in its first cache line (see taskBase).
+	loop      *Loop
+	task      *taskBase // the task running in this node: itself, or a scope's owner
+	ctx       nodeCtx
+	shield    bool // ancestors' cancellation does not reach this node
+	cancelled bool
+	bridged   bool // a bridge in the loop's nodeBridges carries a foreign
+	// parent context's cancellation into the tree
+	scope bool // the node is a Scope's, which may have a deadline
+
 	parent *node
 	// Children, in creation order: first.prev is the last child, so the
 	// list costs one pointer; a last child's next is nil.
 	first *node
 	prev  *node // siblings
 	next  *node
-
-	task      *taskBase // the task running in this node: itself, or a scope's owner
-	shield    bool      // ancestors' cancellation does not reach this node
-	cancelled bool
-	bridged   bool // a bridge in the loop's nodeBridges carries a foreign
-	// parent context's cancellation into the tree
-	scope bool // the node is a Scope's, which may have a deadline
-	ctx   nodeCtx
 }
 
 // cause is why n was cancelled: the cause its context reports. Keeping it

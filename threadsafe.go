@@ -102,6 +102,7 @@ func RunCoroutineThreadsafe[T any](l *Loop, fn func(context.Context) (T, error))
 	f := &ConcurrentFuture[T]{loop: l, done: make(chan struct{})}
 	ok := l.inbox.post(func() {
 		t := newTask(l, &l.root.ctx, infoThreadsafe, fn)
+		l.enqueue(&t.taskBase)
 		t.retrieved = true // the future hands the error to its waiter
 		t.addCallback(func() { f.complete(t.result, t.err) })
 		f.mu.Lock()

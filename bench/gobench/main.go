@@ -54,7 +54,14 @@ var pairs = []pair{
 	{"async_tree (6 levels x 6), Gather", "aio/BenchmarkAsyncTreeGather", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
 	{"async_tree (6 levels x 6), TaskGroup", "aio/BenchmarkAsyncTreeTaskGroup", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
 	{"a million tasks alive at once, each awaiting one Sleep(0), per task", "aio/BenchmarkSpawnMillion", "aio/BenchmarkMillionGoroutinesBaseline", "ns/task", 0, "none: the baseline is the floor of goroutine-backed tasks (issue 5's spawn)", ""},
-	{"memory per parked task (1,000,000 on one future)", "aio/BenchmarkParkedTasks", "aio/BenchmarkParkedGoroutinesBaseline", "B/task", 0, "at most 3 KB (3,072 B) per task", "B/goroutine"},
+	{"memory per parked task (1,000,000 on one future, each in a fresh process)", "aio/BenchmarkParkedTasks", "aio/BenchmarkParkedGoroutinesBaseline", "B/task", 1.05, "", "B/goroutine"},
+	{"spawn an eager task that returns, and await it", "aio/BenchmarkSpawnEager", "aio/BenchmarkGoWaitGroupBaseline", "ns/op", 1, "", ""},
+	{"async_tree (6 levels x 6), Gather, eager tasks", "aio/BenchmarkAsyncTreeGatherEager", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
+	{"async_tree (6 levels x 6), TaskGroup, eager tasks", "aio/BenchmarkAsyncTreeTaskGroupEager", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
+	{"one Sleep(ctx, 0) step among 100,000 ready tasks", "aio/BenchmarkSleep0ManyReady", "aio/BenchmarkPullRoundRobinBaseline", "ns/op", 1.3, "", ""},
+	{"a timer fired and one armed (CallLater), 1M pending against 1k", "aio/BenchmarkTimerCallLater/pending=1M", "aio/BenchmarkTimerCallLater/pending=1k", "ns/op", 1.5, "", ""},
+	{"a timer armed and disarmed, 1M pending against 1k", "aio/BenchmarkTimerArmDisarm/pending=1M", "aio/BenchmarkTimerArmDisarm/pending=1k", "ns/op", 1.5, "", ""},
+	{"a task's Sleep on the virtual clock, 1M pending against 1k", "aio/BenchmarkTimerSleep/pending=1M", "aio/BenchmarkTimerSleep/pending=1k", "ns/op", 1.5, "", ""},
 }
 
 func main() {

@@ -24,15 +24,12 @@ func init() {
 }
 
 // eagerOptions returns the options of aio.Run under which every task of
-// the loop starts eagerly, and whether this build of aio has them. While
-// aio has no eager start it returns none and false: the eager trees then
-// run as the others do, and their results say "eager": false, which the
-// harness reports as "eager unavailable". Once aio.WithEagerTasks exists,
-// the body is
-//
-//	return []aio.Option{aio.WithEagerTasks()}, true
+// the loop starts eagerly (aio.WithEagerTasks), and whether this build of
+// aio has them. A build without returns none and false: the eager trees
+// then run as the others do, and their results say "eager": false, which
+// the harness reports as "eager unavailable".
 func eagerOptions() ([]aio.Option, bool) {
-	return nil, false
+	return []aio.Option{aio.WithEagerTasks()}, true
 }
 
 func eagerTreeImpl(leaf int, group bool) impl {

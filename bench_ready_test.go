@@ -1,0 +1,96 @@
+package aio_test
+
+import (
+	"context"
+	"iter"
+	"testing"
+
+	"github.com/aio-go/aio"
+)
+
+// Steps with many ready tasks: readyTasks tasks yield with Sleep(0) in
+// turn, so every step resumes a task whose stack and structures the
+// 99,999 steps before it have pushed out of the caches. The floor beside it
+// is a raw iter.Pull round robin over as many coroutines.
+
+const readyTasks = 100_000
+
+// BenchmarkSleep0ManyReady is one Sleep(ctx, 0) step of a task among
+// readyTasks ready ones. Every task counts its steps with b.Loop, so an op
+// is one step.
+func BenchmarkSleep0ManyReady(b *testing.B) {
+	run(b, func(ctx context.Context) error {
+		stop := false
+		step := func(ctx context.Context) error {
+			// Two rounds first: every coroutine has started, and every
+			// structure has its working size, before the clock starts.
+			for range 2 {
+				if err := aio.Sleep(ctx, 0); err != nil {
+					return err
+				}
+			}
+			for !stop {
+				if !b.Loop() {
+					stop = true
+					break
+				}
+				if err := aio.Sleep(ctx, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return aio.WithTaskGroup(ctx, func(ctx context.Context, tg *aio.TaskGroup) error {
+			for range readyTasks {
+				if err := tg.Go(step); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// stackTouch writes a little of the calling coroutine's stack, as the
+// frames of a task's function and its await do.
+//
+//go:noinline
+func stackTouch(i int) int {
+	var frame [32]int
+	for j := range frame {
+		frame[j] = i + j
+	}
+	return frame[i%len(frame)]
+}
+
+// BenchmarkPullRoundRobinBaseline is one resume of a raw iter.Pull
+// coroutine among readyTasks, resumed in turn, each touching a little of
+// its stack: the floor under BenchmarkSleep0ManyReady.
+func BenchmarkPullRoundRobinBaseline(b *testing.B) {
+	nexts := make([]func() (int, bool), readyTasks)
+	stops := make([]func(), readyTasks)
+	for i := range nexts {
+		nexts[i], stops[i] = iter.Pull(func(yield func(int) bool) {
+			for n := 0; yield(stackTouch(n)); n++ {
+			}
+		})
+	}
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	for range 2 {
+		for _, next := range nexts {
+			next()
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		nexts[i]()
+		if i++; i == readyTasks {
+			i = 0
+		}
+	}
+}
