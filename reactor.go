@@ -23,9 +23,10 @@ import (
 // triggering would report a socket nobody reads from at every poll, and
 // one-shot registration costs an epoll_ctl per wait.
 //
-// Polling: the loop polls the backend when it has nothing ready (first
-// without blocking, then blocking until the next timer, the inbox or
-// readiness), and while it is busy, at
+// Polling: the loop polls the backend when it has nothing ready (one
+// blocking wait until the next timer, the inbox or readiness: see
+// epollBackend.block for why no look without blocking comes first), and
+// while it is busy, at
 // the start of a batch once pollEvery runnables have run since the last
 // poll and some task waits on an fd: so a loop whose tasks never stop
 // still serves I/O, and a step pays no system call. Woken tasks join the
