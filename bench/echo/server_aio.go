@@ -37,7 +37,7 @@ func ServeAIO(ctx context.Context, addr string, ready func(net.Addr), opts ...ai
 	opts = append(opts, aio.WithContext(ctx))
 	_, err = aio.Run(func(ctx context.Context) (struct{}, error) {
 		ready(ln.Addr())
-		buf := make([]byte, ReadBufferSize)
+		buf := make([]byte, sharedReadSize)
 		return struct{}{}, streams.Serve(ctx, ln, func(ctx context.Context, s *streams.Stream) error {
 			for {
 				n, err := s.ReadInto(ctx, buf)
@@ -58,3 +58,9 @@ func ServeAIO(ctx context.Context, addr string, ready func(net.Addr), opts ...ai
 	}
 	return err
 }
+
+// sharedReadSize is the size of the aio server's one read buffer: the
+// 256 KiB of uvloop's and asyncio's transports, which also read every
+// connection into one buffer of the loop's. ServeGoNet's buffer is a
+// connection's own, hence its smaller ReadBufferSize.
+const sharedReadSize = 256 << 10
