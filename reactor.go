@@ -191,9 +191,10 @@ func (f *FD) Fd() uintptr { return f.fd }
 
 // WaitReadable parks the calling task until f's fd has become readable (or
 // hung up, or failed) since the last time a wait for reading returned. It
-// returns at once if that happened while no task waited, and always once
-// the fd hung up or failed. Call it when a read said EAGAIN, or after a
-// read that did not fill its buffer: new data always brings a new edge.
+// returns at once if that happened while no task waited (and no
+// ClearReadable dropped it since), and always once the fd hung up or
+// failed. Call it when a read said EAGAIN, or after a read that did not
+// fill its buffer: new data always brings a new edge.
 //
 // It returns an error wrapping ErrBusyResource if another task already
 // waits for f to be readable, one wrapping fs.ErrClosed if f is closed
@@ -247,6 +248,21 @@ func (f *FD) wait(ctx context.Context, d int) error {
 	}
 	return nil
 }
+
+// ClearReadable tells f that its fd has nothing left to read: call it
+// after a read that said EAGAIN or returned less than it asked for, from a
+// task of f's loop (tokio's clear_ready). An edge that f kept while no task
+// waited came before that read, whose data the read consumed: ClearReadable
+// drops it, so that the next WaitReadable parks until new data comes
+// instead of returning for nothing and costing a read that says EAGAIN. A
+// hang-up is not dropped. On the portable backend Go's poller may still
+// report the old edge once, which a wait may always return for (see
+// WaitReadable).
+func (f *FD) ClearReadable() { f.ready[readDir] = false }
+
+// ClearWritable is ClearReadable for writing: call it after a write that
+// said EAGAIN or wrote less than it was given.
+func (f *FD) ClearWritable() { f.ready[writeDir] = false }
 
 // abort takes a task whose wait was cancelled off f.
 func (f *FD) abort(t *taskBase) {

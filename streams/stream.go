@@ -199,6 +199,7 @@ func (s *Stream) recv(p []byte) (n int, again bool, err error) {
 	switch {
 	case err == unix.EAGAIN:
 		s.mayRead = false
+		s.rfd.ClearReadable()
 		return 0, true, nil
 	case err != nil:
 		s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
@@ -207,7 +208,11 @@ func (s *Stream) recv(p []byte) (n int, again bool, err error) {
 		s.eof = true
 		return 0, false, nil
 	}
-	s.mayRead = n == len(p)
+	if s.mayRead = n == len(p); !s.mayRead {
+		// The socket is empty: an edge kept since is for data this
+		// read took.
+		s.rfd.ClearReadable()
+	}
 	return n, false, nil
 }
 

@@ -66,8 +66,12 @@ func (s *Stream) sysWrite(p []byte) (int, error) {
 	n, err := rawWrite(s.fd, p)
 	switch err {
 	case nil:
+		if n < len(p) {
+			s.rfd.ClearWritable() // the socket's buffer is full
+		}
 		return n, nil
 	case unix.EAGAIN:
+		s.rfd.ClearWritable()
 		return 0, nil
 	}
 	s.lose(err)
