@@ -23,9 +23,10 @@ import (
 // triggering would report a socket nobody reads from at every poll, and
 // one-shot registration costs an epoll_ctl per wait.
 //
-// Polling: the loop polls the backend when it has nothing ready (first
-// without blocking, then blocking until the next timer, the inbox or
-// readiness), and while it is busy, at
+// Polling: the loop polls the backend when it has nothing ready (one
+// blocking wait until the next timer, the inbox or readiness: see
+// epollBackend.block for why no look without blocking comes first), and
+// while it is busy, at
 // the start of a batch once pollEvery runnables have run since the last
 // poll and some task waits on an fd: so a loop whose tasks never stop
 // still serves I/O, and a step pays no system call. Woken tasks join the
@@ -190,9 +191,10 @@ func (f *FD) Fd() uintptr { return f.fd }
 
 // WaitReadable parks the calling task until f's fd has become readable (or
 // hung up, or failed) since the last time a wait for reading returned. It
-// returns at once if that happened while no task waited, and always once
-// the fd hung up or failed. Call it when a read said EAGAIN, or after a
-// read that did not fill its buffer: new data always brings a new edge.
+// returns at once if that happened while no task waited (and no
+// ClearReadable dropped it since), and always once the fd hung up or
+// failed. Call it when a read said EAGAIN, or after a read that did not
+// fill its buffer: new data always brings a new edge.
 //
 // It returns an error wrapping ErrBusyResource if another task already
 // waits for f to be readable, one wrapping fs.ErrClosed if f is closed
@@ -246,6 +248,21 @@ func (f *FD) wait(ctx context.Context, d int) error {
 	}
 	return nil
 }
+
+// ClearReadable tells f that its fd has nothing left to read: call it
+// after a read that said EAGAIN or returned less than it asked for, from a
+// task of f's loop (tokio's clear_ready). An edge that f kept while no task
+// waited came before that read, whose data the read consumed: ClearReadable
+// drops it, so that the next WaitReadable parks until new data comes
+// instead of returning for nothing and costing a read that says EAGAIN. A
+// hang-up is not dropped. On the portable backend Go's poller may still
+// report the old edge once, which a wait may always return for (see
+// WaitReadable).
+func (f *FD) ClearReadable() { f.ready[readDir] = false }
+
+// ClearWritable is ClearReadable for writing: call it after a write that
+// said EAGAIN or wrote less than it was given.
+func (f *FD) ClearWritable() { f.ready[writeDir] = false }
 
 // abort takes a task whose wait was cancelled off f.
 func (f *FD) abort(t *taskBase) {

@@ -5,6 +5,8 @@ package aio
 import (
 	"errors"
 	"math"
+	"runtime"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -26,7 +28,18 @@ type epollBackend struct {
 	slots  []*FD
 	free   []int32
 	gen    int32
+	// yielded is when the loop last yielded to Go's scheduler.
+	yielded int64
 }
+
+// yieldEvery is how often a loop that waits for I/O yields to Go's
+// scheduler: well within sysmon's 10 ms.
+const yieldEvery = 5 * time.Millisecond
+
+// nanotime reads the monotonic clock.
+func nanotime() int64 { return int64(time.Since(epoch)) }
+
+var epoch = time.Now()
 
 // eventfdSlot marks the eventfd's events.
 const eventfdSlot = -1
@@ -107,13 +120,26 @@ func (b *epollBackend) block(timeout int64) {
 		// milliseconds.
 		ms = int(min((timeout+999_999)/1_000_000, math.MaxInt32))
 	}
-	// Look first without blocking, and without telling the scheduler:
-	// a blocking system call that lasts hands the goroutine's P to
-	// another thread, which costs futex wake-ups on the way back, and
-	// what the loop waits for is often there already.
-	if ms != 0 && b.wait(0) > 0 {
-		return
+	// Let Go's scheduler see the goroutine every few milliseconds. A
+	// goroutine that has not been through the scheduler for 10 ms is
+	// preempted by sysmon with a signal (three system calls), or, if it
+	// is in epoll_wait then, has its P taken and handed to another
+	// thread (futex wake-ups, and sysmon polling every 20 µs for a while
+	// after). The loop's task switches do not go through the scheduler,
+	// and streams' reads and writes are raw system calls, so a busy loop
+	// would be preempted every 10 ms. Gosched wakes an idle thread
+	// (a futex call or two), hence only every yieldEvery: at twice the rate
+	// at which an idle sysmon looks, none of its looks finds the loop
+	// stuck.
+	if now := nanotime(); now-b.yielded >= int64(yieldEvery) {
+		b.yielded = now
+		runtime.Gosched()
 	}
+	// No look without blocking first: a blocking epoll_wait that finds
+	// events returns as fast as one that does not block, and Go's
+	// scheduler takes a P in a system call away only after 10 ms (or at
+	// the preemption above, which the yield forestalls), so a look
+	// first would only add a system call whenever nothing is there.
 	in := &b.r.loop.inbox
 	in.sleeping.Store(true)
 	if !in.empty() {

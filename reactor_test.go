@@ -438,3 +438,45 @@ func TestVirtualClockStandsStillForReadyIO(t *testing.T) {
 		})
 	}
 }
+
+func TestClearReadableDropsAnEdgeThatAReadConsumed(t *testing.T) {
+	for _, clear := range []bool{false, true} {
+		runT(t, func(ctx context.Context) error {
+			a, b := socketpair(t)
+			unix.Write(b, []byte("x"))
+			f, err := aio.RegisterFD(ctx, uintptr(a))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			// The wait for writing collects the event that says readable
+			// too, and no task waits to read: the edge is kept.
+			if err := f.WaitWritable(ctx); err != nil {
+				return err
+			}
+			buf := make([]byte, 16)
+			if n, err := unix.Read(a, buf); n != 1 || err != nil {
+				t.Fatalf("read = %d, %v", n, err)
+			}
+			if clear {
+				f.ClearReadable()
+			}
+			returned := false
+			err = aio.MoveOnAfter(ctx, time.Second, func(ctx context.Context, _ *aio.Scope) error {
+				err := f.WaitReadable(ctx)
+				returned = err == nil
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			// Without ClearReadable the kept edge returns the wait at
+			// once (the breaking case, for data already read); with it,
+			// the wait parks until the timeout.
+			if returned == clear {
+				t.Errorf("clear %v: WaitReadable returned %v, want %v", clear, returned, !clear)
+			}
+			return nil
+		}, aio.WithVirtualClock())
+	}
+}

@@ -14,11 +14,13 @@ import (
 
 // The echo round trip of a 1 KiB message over loopback TCP: an aio server
 // and client on one loop (on each backend), against the raw-Go baseline,
-// a goroutine per connection on net.Conn.
+// a goroutine per connection on net.Conn. The server reads with
+// ReadExactly (asyncio's call: each message a fresh slice), or with
+// ReadInto.
 
 const echoSize = 1 << 10
 
-func benchEcho(b *testing.B, size int, opts ...aio.Option) {
+func benchEcho(b *testing.B, size int, into bool, opts ...aio.Option) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -32,6 +34,23 @@ func benchEcho(b *testing.B, size int, opts ...aio.Option) {
 			s.Write(msg)
 			if err := s.Drain(ctx); err != nil {
 				return err
+			}
+		}
+	}
+	if into {
+		// The echo benchmark's server (bench/echo/server_aio.go): what
+		// comes is written back, read into a buffer with ReadInto.
+		buf := make([]byte, 64<<10)
+		handler = func(ctx context.Context, s *streams.Stream) error {
+			for {
+				n, err := s.ReadInto(ctx, buf)
+				if err != nil {
+					return nil
+				}
+				s.Write(buf[:n])
+				if err := s.Drain(ctx); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -65,9 +84,15 @@ func benchEcho(b *testing.B, size int, opts ...aio.Option) {
 	}
 }
 
-func BenchmarkEchoRoundTrip(b *testing.B)         { benchEcho(b, echoSize) }
-func BenchmarkEchoRoundTripPortable(b *testing.B) { benchEcho(b, echoSize, aio.WithPortableReactor()) }
-func BenchmarkEchoRoundTrip64K(b *testing.B)      { benchEcho(b, 64<<10) }
+func BenchmarkEchoRoundTrip(b *testing.B) { benchEcho(b, echoSize, false) }
+func BenchmarkEchoRoundTripPortable(b *testing.B) {
+	benchEcho(b, echoSize, false, aio.WithPortableReactor())
+}
+func BenchmarkEchoRoundTrip64K(b *testing.B) { benchEcho(b, 64<<10, false) }
+
+// The same with the server on ReadInto, which allocates nothing.
+func BenchmarkEchoRoundTripReadInto(b *testing.B)    { benchEcho(b, echoSize, true) }
+func BenchmarkEchoRoundTrip64KReadInto(b *testing.B) { benchEcho(b, 64<<10, true) }
 
 // BenchmarkEchoRoundTripNetBaseline is the same round trip on net.Conn,
 // with the server's connection on a goroutine of its own.

@@ -39,6 +39,9 @@ func (c *conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if c.rdl.IsZero() {
+		return s.ReadInto(c.ctx, p)
+	}
 	for len(s.buffered()) == 0 {
 		if s.eof {
 			return 0, io.EOF

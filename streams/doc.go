@@ -16,6 +16,7 @@
 //	await start_server(cb, host, port)        streams.Serve(ctx, ln, handler)
 //	server.close(); server.abort_clients()    srv.Close() with srv.GracePeriod
 //	await reader.read(n)                      s.Read(ctx, n)
+//	sock.recv_into(buf)                       s.ReadInto(ctx, buf)
 //	await reader.readline()                   s.ReadLine(ctx)
 //	await reader.readuntil(sep)               s.ReadUntil(ctx, sep)
 //	await reader.readexactly(n)               s.ReadExactly(ctx, n)
@@ -42,6 +43,21 @@
 // otherwise. A read that is cancelled consumes nothing: what came meanwhile
 // stays buffered for the next read. One task reads at a time: a second
 // concurrent reader gets an error wrapping aio.ErrBusyResource.
+//
+// Read and the other asyncio calls return slices that the caller owns:
+// each is a fresh allocation (or the stream's buffer, handed over whole).
+// ReadInto(ctx, p) is the call that allocates nothing: it copies what is
+// buffered into p, or, with nothing buffered and a p of 4 KiB or more,
+// reads the socket straight into p; at the end of the stream it returns
+// io.EOF. It is what a server that echoes or forwards bytes should use
+// (uvloop's protocol servers and Go's net.Conn work that way). Since the
+// loop runs one task at a time, the tasks of a loop may share one such
+// buffer, provided each is done with its contents before it next parks:
+// Write never parks and keeps a copy of what the socket did not take.
+//
+// A stream's reads and writes of its non-blocking socket are raw system
+// calls (no entersyscall): they never block, and the loop's thread stays
+// out of the runtime's syscall state, which would otherwise wake sysmon.
 //
 // # Writing
 //

@@ -98,6 +98,47 @@ func (s *Stream) Read(ctx context.Context, n int) ([]byte, error) {
 	return s.consume(min(n, len(s.buffered()))), nil
 }
 
+// ReadInto reads up to len(p) bytes into p and returns how many it read,
+// as Read(ctx, len(p)) would return them but without allocating: what is
+// buffered, or if nothing is, what the next read of the socket brings (for
+// a p of at least 4 KiB, read straight into p, with no copy). At the end of
+// the stream it returns 0, io.EOF; an empty p returns 0, nil at once. It is
+// the call for a server that reads into a buffer of its own, as uvloop's
+// protocols and Go's net.Conn do; Read is asyncio's, whose result the
+// caller owns.
+//
+// Cancellation: if ctx is cancelled while ReadInto waits, it returns 0 and
+// a *CancelledError, and nothing was consumed.
+func (s *Stream) ReadInto(ctx context.Context, p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(s.buffered()) == 0 {
+		if s.eof {
+			return 0, io.EOF
+		}
+		if len(p) >= directRead {
+			n, err := s.fillInto(ctx, p)
+			if n == 0 && err == nil {
+				continue // the end of the stream: s.eof is set
+			}
+			return n, err
+		}
+		if err := s.ready(ctx); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, s.buffered())
+	s.roff += n
+	return n, nil
+}
+
+// directRead is the smallest buffer that ReadInto reads the socket into
+// directly; a smaller one is filled from the stream's buffer, so that a
+// caller reading a few bytes at a time pays one system call for all that
+// the socket has, not one per call.
+const directRead = 4 << 10
+
 // ReadExactly reads exactly n bytes (asyncio's readexactly). If the stream
 // ends first, it returns an *IncompleteReadError holding what was read
 // (which is consumed); n < 0 is an error.

@@ -128,17 +128,6 @@ func (s *Stream) SetWriteBufferLimits(high, low int) {
 	s.high, s.low = high, low
 }
 
-// sysRead reads from the socket into p once, without blocking.
-func (s *Stream) sysRead(p []byte) (int, error) {
-	for {
-		n, err := unix.Read(s.fd, p)
-		if err == unix.EINTR {
-			continue
-		}
-		return n, err
-	}
-}
-
 // fill reads what the socket has into the buffer: one read, after waiting
 // for readiness if the last read emptied the socket. It returns with data
 // added, or with s.eof set, or with an error; the buffer is unchanged
@@ -149,12 +138,6 @@ func (s *Stream) sysRead(p []byte) (int, error) {
 // connection costs its task and its Stream, not a read buffer), and one
 // read takes whatever the socket has, up to 64 KiB.
 func (s *Stream) fill(ctx context.Context) error {
-	if s.closed {
-		return ErrClosed
-	}
-	if s.rerr != nil {
-		return s.rerr
-	}
 	switch {
 	case s.roff == len(s.rbuf):
 		s.rbuf, s.roff = nil, 0
@@ -163,31 +146,74 @@ func (s *Stream) fill(ctx context.Context) error {
 		s.rbuf, s.roff = s.rbuf[:n], 0
 	}
 	for {
-		if !s.mayRead {
-			if err := s.rfd.WaitReadable(ctx); err != nil {
-				return s.waitErr(err)
-			}
+		if err := s.waitData(ctx); err != nil {
+			return err
 		}
 		buf := scratch.Get().(*[64 << 10]byte)
-		n, err := s.sysRead(buf[:])
+		n, again, err := s.recv(buf[:])
 		if n > 0 {
 			s.rbuf = append(s.rbuf, buf[:n]...)
 		}
 		scratch.Put(buf)
-		switch {
-		case err == unix.EAGAIN:
-			s.mayRead = false
-			continue
-		case err != nil:
-			s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
-			return s.rerr
-		case n == 0:
-			s.eof = true
-			return nil
+		if !again {
+			return err
 		}
-		s.mayRead = n == len(buf)
-		return nil
 	}
+}
+
+// fillInto is fill for an empty buffer, reading straight into p: it
+// returns n > 0, or 0 with s.eof set, or an error.
+func (s *Stream) fillInto(ctx context.Context, p []byte) (int, error) {
+	for {
+		if err := s.waitData(ctx); err != nil {
+			return 0, err
+		}
+		if n, again, err := s.recv(p); !again {
+			return n, err
+		}
+	}
+}
+
+// waitData waits for the socket to become readable, unless the last read
+// filled its buffer (then more may be there without a new edge); it fails
+// once the stream is closed or a read of the socket failed.
+func (s *Stream) waitData(ctx context.Context) error {
+	switch {
+	case s.closed:
+		return ErrClosed
+	case s.rerr != nil:
+		return s.rerr
+	case !s.mayRead:
+		if err := s.rfd.WaitReadable(ctx); err != nil {
+			return s.waitErr(err)
+		}
+	}
+	return nil
+}
+
+// recv reads the socket into p once, without blocking; again says that it
+// had nothing (EAGAIN), and that the caller should wait and call again. At
+// the end of the stream it sets s.eof; a failure is kept in s.rerr.
+func (s *Stream) recv(p []byte) (n int, again bool, err error) {
+	n, err = rawRead(s.fd, p)
+	switch {
+	case err == unix.EAGAIN:
+		s.mayRead = false
+		s.rfd.ClearReadable()
+		return 0, true, nil
+	case err != nil:
+		s.rerr = &net.OpError{Op: "read", Net: s.netName(), Source: s.local, Addr: s.peer, Err: err}
+		return 0, false, s.rerr
+	case n == 0:
+		s.eof = true
+		return 0, false, nil
+	}
+	if s.mayRead = n == len(p); !s.mayRead {
+		// The socket is empty: an edge kept since is for data this
+		// read took.
+		s.rfd.ClearReadable()
+	}
+	return n, false, nil
 }
 
 // scratch holds the buffers that fill reads into.

@@ -63,19 +63,19 @@ func (s *Stream) Write(p []byte) (int, error) {
 // sysWrite writes p once without blocking; it returns what went out, and
 // an error only when the connection is lost (then s.lost is set).
 func (s *Stream) sysWrite(p []byte) (int, error) {
-	for {
-		n, err := unix.Write(s.fd, p)
-		switch err {
-		case nil:
-			return n, nil
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return 0, nil
+	n, err := rawWrite(s.fd, p)
+	switch err {
+	case nil:
+		if n < len(p) {
+			s.rfd.ClearWritable() // the socket's buffer is full
 		}
-		s.lose(err)
-		return 0, err
+		return n, nil
+	case unix.EAGAIN:
+		s.rfd.ClearWritable()
+		return 0, nil
 	}
+	s.lose(err)
+	return 0, err
 }
 
 func (s *Stream) lose(err error) {

@@ -32,8 +32,8 @@ type EchoServer struct {
 // aio kinds answer "not built" (exit status 3) until bench/echo/server_aio.go
 // is built in.
 var EchoServers = []EchoServer{
-	{echo.AIOEpoll, AIO, "aio's streams on its epoll reactor"},
-	{echo.AIOPortable, AIO, "aio's streams on its portable backend"},
+	{echo.AIOEpoll, AIO, "aio's streams on its epoll reactor, `ReadInto` into one 256 KiB buffer of the loop's, `Write`, `Drain`"},
+	{echo.AIOPortable, AIO, "the same on its portable backend"},
 	{echo.GoNet, Go, "Go's net, a goroutine per connection, 64 KiB reads"},
 	{"asyncio-streams", Asyncio, "asyncio.start_server, `reader.read(1000000)`, `writer.write`"},
 	{"asyncio-protocols", Asyncio, "loop.create_server, a Protocol whose data_received writes back"},
