@@ -91,7 +91,11 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 		// awaits park the task, aio.Run refuses to nest there).
 		s.y.in, s.y.err, s.y.status = v, nil, running
 		if coro.Threads.Load() != 0 {
-			s.y.co.ResumeFrom()
+			slot, me := s.y.co.Lend()
+			s.y.co.Next()
+			if slot != nil {
+				slot.Store(me)
+			}
 		} else {
 			s.y.co.Resumer = goid.G()
 			s.y.co.Next()
@@ -156,7 +160,11 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		case s.y.status == suspended && s.y.armed:
 			s.y.in, s.y.err, s.y.status = zero, nil, running
 			if coro.Threads.Load() != 0 {
-				s.y.co.ResumeFrom()
+				slot, me := s.y.co.Lend()
+				s.y.co.Next()
+				if slot != nil {
+					slot.Store(me)
+				}
 			} else {
 				s.y.co.Resumer = goid.G()
 				s.y.co.Next()
@@ -287,7 +295,11 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.err, s.y.status = v, err, running
 		if coro.Threads.Load() != 0 {
-			s.y.co.ResumeFrom()
+			slot, me := s.y.co.Lend()
+			s.y.co.Next()
+			if slot != nil {
+				slot.Store(me)
+			}
 		} else {
 			s.y.co.Resumer = goid.G()
 			s.y.co.Next()
