@@ -88,10 +88,11 @@ func threadOf(g uintptr) *atomic.Uintptr {
 // A body that has not started yet takes the identity itself when it starts
 // (loop).
 func (c *Coro) ResumeFrom() (ended bool) {
-	slot, me := c.Lend()
-	c.Next()
-	if slot != nil {
-		slot.Store(me)
+	if slot := c.Lend(); slot != nil {
+		c.Next()
+		slot.Store(c.Resumer)
+	} else {
+		c.Next()
 	}
 	return c.Finished
 }
@@ -99,15 +100,16 @@ func (c *Coro) ResumeFrom() (ended bool) {
 // Lend is ResumeFrom without the switch, for a resumer that calls Next
 // itself so that the switch is one call level nearer to it (every level
 // around a switch costs a mispredicted return when the switch comes back):
-// it records the caller, me, as the Resumer and, if the caller is a running
+// it records the caller as the Resumer and, if the caller is a running
 // loop's thread, lends that identity to the body and returns the thread's
 // slot. The caller then calls Next and, if slot is not nil, gives the
-// identity back with slot.Store(me).
-func (c *Coro) Lend() (slot *atomic.Uintptr, me uintptr) {
-	me = goid.G()
+// identity back with slot.Store(c.Resumer): nothing else writes Resumer
+// while the body runs.
+func (c *Coro) Lend() (slot *atomic.Uintptr) {
+	me := goid.G()
 	c.Resumer = me
 	if slot = threadOf(me); slot != nil && c.g != 0 {
 		slot.Store(c.g)
 	}
-	return slot, me
+	return slot
 }
