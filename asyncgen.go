@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aio-go/aio/gen"
+	"github.com/aio-go/aio/internal/genfinal"
 )
 
 // Async generators, PEP 525: a body that yields values and awaits.
@@ -104,6 +105,7 @@ func NewAsyncGenerator[Y, S any](body func(ctx context.Context, y *AsyncYielder[
 	s := &agenState[Y, S]{body: body}
 	s.y.ctx = &s.ctx
 	s.g = gen.New(s.run)
+	genfinal.Disarm(s.g) // the loop finalizes it (asyncgen_final.go)
 	return &AsyncGenerator[Y, S]{s: s}
 }
 
@@ -173,10 +175,8 @@ func (g *AsyncGenerator[Y, S]) ASend(ctx context.Context, v S) (Y, error) {
 		// The steady state, written out: a call level and a defer cost
 		// as much as the checks.
 		if t, err := current(ctx); err == nil && t.node.loop == s.loop {
-			s.busy = true
-			if s.ctx.cur != ctx {
-				s.ctx.cur = ctx
-			}
+			// A store costs less than comparing two interfaces.
+			s.busy, s.ctx.cur = true, ctx
 			y, err := s.g.Send(v)
 			s.busy = false // a panic leaves it set: see inFlight
 			if err != nil {

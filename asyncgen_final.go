@@ -28,8 +28,12 @@ import (
 //     though the tasks that drove them were cancelled. Errors are joined
 //     into Run's error.
 //
-// A generator that ignores its close (yields again) is reported and left:
-// the gen finalizer reclaims its goroutine once nothing refers to it.
+// A generator that ignores a close of 2 or 3 (yields again) is unwound
+// (aclose): its deferred calls run, its goroutine goes back to the pool,
+// and the close reports ErrAsyncGenIgnoredExit. These are the only
+// finalizers of an async generator: gen's own is never armed
+// (genfinal.Disarm), as the suspended body's goroutine keeps its gen
+// generator reachable, so it could never run.
 
 // agenCloser is an async generator's state seen by its loop.
 type agenCloser interface {

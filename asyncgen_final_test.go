@@ -178,3 +178,42 @@ func TestAsyncGenDroppedWhileSuspendedIsClosedByATaskOfItsLoop(t *testing.T) {
 		t.Fatalf("the cleanup ran in %q, want the finalizer's task", at)
 	}
 }
+
+// An async generator's finalizers are its loop's (the handle's cleanup, Run's
+// shutdown): the gen generator under it arms none of its own, which would
+// cost three allocations (BenchmarkAsyncGenNewRun), and a steady-state
+// ASend allocates nothing.
+func TestAsyncGenLifeAllocatesOnlyItsOwnStateAndOneCleanup(t *testing.T) {
+	runV(t, func(ctx context.Context) (int, error) {
+		life := func() {
+			g := aio.NewAsyncGenerator(func(ctx context.Context, y *aio.AsyncYielder[int, struct{}]) error {
+				_, err := y.Yield(ctx, 1)
+				return err
+			})
+			g.Next(ctx)
+			g.Next(ctx)
+		}
+		life()
+		// The handle, the state, the body's closure, the gen generator
+		// and its state, and the handle's cleanup (two).
+		if n := testing.AllocsPerRun(100, life); n > 7 {
+			t.Errorf("a generator's life: %v allocations, want at most 7", n)
+		}
+		g := aio.NewAsyncGenerator(func(ctx context.Context, y *aio.AsyncYielder[int, int]) error {
+			n := 0
+			for {
+				x, err := y.Yield(ctx, n)
+				if err != nil {
+					return err
+				}
+				n += x
+			}
+		})
+		defer g.AClose(ctx)
+		g.Next(ctx)
+		if n := testing.AllocsPerRun(100, func() { g.ASend(ctx, 1) }); n != 0 {
+			t.Errorf("ASend: %v allocations, want 0", n)
+		}
+		return 0, nil
+	})
+}

@@ -16,15 +16,7 @@ import (
 // not await: the resume lends the loop's identity and takes it back.
 func BenchmarkLentSend(b *testing.B) {
 	run(b, func(ctx context.Context) error {
-		g := gen.New(func(y *gen.Yielder[int, int]) (struct{}, error) {
-			v := 0
-			for {
-				var err error
-				if v, err = y.Yield(v + 1); err != nil {
-					return struct{}{}, err
-				}
-			}
-		})
+		g := gen.New(genCounter)
 		defer g.Close()
 		g.Next()
 		for b.Loop() {

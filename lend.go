@@ -5,14 +5,16 @@ package aio
 // A task that resumes a generator (package gen, or an async generator)
 // waits in the resume while the body runs on a coroutine of its own. The
 // loop's thread is named by one atomic slot, Loop.curG, the goroutine of
-// the task running now; every check of the kernel (current, owns,
-// onThread, the nested-Run walk) compares against it. Run registers that
-// slot with internal/coro (AddThread, in Loop.register), and every resume of a generator goes
-// through coro.ResumeFrom: when the resumer is the goroutine the slot names,
-// the slot names the body's goroutine for the span of the resume, and the
-// resumer's again when it comes back. So the body's awaits pass the checks
-// as the task's own, a Run in the body is refused, and nothing else changes:
-// the body's context is whatever the body awaits with, the task's.
+// the task running now; every check of the kernel (current, owns, onThread,
+// the nested-Run walk) compares against it. Run registers that slot with
+// internal/coro (AddThread, in Loop.register), and every resume of a
+// generator goes through coro.ResumeFrom (or its two halves, Lend and Next,
+// in gen's fast paths, which keep the switch one call level nearer): when
+// the resumer is the goroutine the slot names, the slot names the body's
+// goroutine for the span of the resume, and the resumer's again when it
+// comes back. So the body's awaits pass the checks as the task's own, a Run
+// in the body is refused, and nothing else changes: the body's context is
+// whatever the body awaits with, the task's.
 //
 // An await in the body parks the task from the body's goroutine
 // (suspendLent): the runtime's coroutine switch is symmetric, so switching

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/aio-go/aio/internal/coro"
+	"github.com/aio-go/aio/internal/genfinal"
 )
 
 // Finalization: Python closes a generator that is garbage-collected while
@@ -105,3 +106,14 @@ func (s *state[Y, S, R]) kill() any {
 	s.finish(nil)
 	return p
 }
+
+func init() {
+	genfinal.Disarm = func(g any) { g.(disarmer).disarm() }
+}
+
+// disarmer is a *Generator, seen by genfinal.Disarm.
+type disarmer interface{ disarm() }
+
+// disarm marks the finalizer as registered, so that it never is: the
+// generator's owner finalizes it (genfinal).
+func (g *Generator[Y, S, R]) disarm() { g.s.y.armed = true }

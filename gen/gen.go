@@ -85,13 +85,20 @@ func (g *Generator[Y, S, R]) Send(v S) (Y, error) {
 	if s.y.status == suspended && s.y.armed && (s.y.x == nil || s.y.x.deleg == nil && s.y.x.chain == nil) {
 		// The steady state, kept short and apart from the rest so that its
 		// frame stays small: one switch there and back. Every switch into
-		// the body goes through ResumeFrom, which records who makes it
-		// (coro.ResumerOf) and lends a loop's thread identity to the body
-		// when a task resumes it: the body runs as part of that task (its
-		// awaits park the task, aio.Run refuses to nest there).
+		// the body goes through coro's ResumeFrom, or here Lend and Next,
+		// its two halves written out so that the switch is one call level
+		// nearer: they record who makes it (coro.ResumerOf) and lend a
+		// loop's thread identity to the body when a task resumes it: the
+		// body runs as part of that task (its awaits park the task,
+		// aio.Run refuses to nest there).
 		s.y.in, s.y.err, s.y.status = v, nil, running
 		if coro.Threads.Load() != 0 {
-			s.y.co.ResumeFrom()
+			if slot := s.y.co.Lend(); slot != nil {
+				s.y.co.Next()
+				slot.Store(s.y.co.Resumer)
+			} else {
+				s.y.co.Next()
+			}
 		} else {
 			s.y.co.Resumer = goid.G()
 			s.y.co.Next()
@@ -156,7 +163,12 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 		case s.y.status == suspended && s.y.armed:
 			s.y.in, s.y.err, s.y.status = zero, nil, running
 			if coro.Threads.Load() != 0 {
-				s.y.co.ResumeFrom()
+				if slot := s.y.co.Lend(); slot != nil {
+					s.y.co.Next()
+					slot.Store(s.y.co.Resumer)
+				} else {
+					s.y.co.Next()
+				}
 			} else {
 				s.y.co.Resumer = goid.G()
 				s.y.co.Next()
@@ -287,7 +299,12 @@ func (s *state[Y, S, R]) step(o op, v S, err error) (Y, error, any) {
 		// for every value: keep it as short as Send's.
 		s.y.in, s.y.err, s.y.status = v, err, running
 		if coro.Threads.Load() != 0 {
-			s.y.co.ResumeFrom()
+			if slot := s.y.co.Lend(); slot != nil {
+				s.y.co.Next()
+				slot.Store(s.y.co.Resumer)
+			} else {
+				s.y.co.Next()
+			}
 		} else {
 			s.y.co.Resumer = goid.G()
 			s.y.co.Next()

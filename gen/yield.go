@@ -17,7 +17,7 @@ type Yielder[Y, S any] struct {
 	// makes a Yield through an escaped Yielder fail clearly.
 	co     *coro.Coro
 	status status
-	armed  bool // the finalizer is registered
+	armed  bool // the finalizer is registered, or never will be (genfinal)
 	// unwind tells the next Yield to unwind the inline delegates down to
 	// the one that ignored GeneratorExit (see YieldFromFunc).
 	unwind bool

@@ -63,3 +63,47 @@ func TestResumeFromANonThreadLendsNothing(t *testing.T) {
 		t.Fatalf("Threads = %d, want 1", coro.Threads.Load())
 	}
 }
+
+// Lend is ResumeFrom's first half, for a resumer that calls Next itself:
+// the slot it returns is the one to give back, nil off a thread.
+func TestLendReturnsTheSlotToGiveBackAndNilOffAThread(t *testing.T) {
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		t.Skip("no goroutine identity on " + runtime.GOARCH)
+	}
+	var slot atomic.Uintptr
+	p := coro.NewPool(1)
+	defer p.Drain()
+	var seen uintptr
+	c := p.Get(fn(func(c *coro.Coro) {
+		c.Suspend()
+		seen = slot.Load()
+	}))
+	c.ResumeFrom() // start it: Lend lends to a started body only
+	defer coro.AddThread(&slot)()
+	if got := c.Lend(); got != nil {
+		t.Fatalf("Lend off the thread returned %p, want nil", got)
+	}
+	c.Next()
+	if seen != 0 {
+		t.Fatalf("the body saw the slot %#x, want 0 (not lent)", seen)
+	}
+	c.End(p)
+
+	me := goid.G()
+	slot.Store(me)
+	c = p.Get(fn(func(c *coro.Coro) {
+		c.Suspend()
+		seen = slot.Load()
+	}))
+	c.ResumeFrom()
+	got := c.Lend()
+	if got != &slot || c.Resumer != me {
+		t.Fatalf("Lend on the thread returned %p with Resumer %#x, want %p and %#x", got, c.Resumer, &slot, me)
+	}
+	c.Next()
+	got.Store(c.Resumer)
+	if seen != c.G() || slot.Load() != me {
+		t.Fatalf("the body saw the slot %#x (its goroutine %#x); after, %#x (resumer %#x)", seen, c.G(), slot.Load(), me)
+	}
+	c.End(p)
+}
