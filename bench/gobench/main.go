@@ -53,7 +53,7 @@ var pairs = []pair{
 	{"CallSoonThreadsafe, 4 goroutines, per call", "aio/BenchmarkCallSoonThreadsafe", "aio/BenchmarkBufferedChanSendBaseline", "ns/call", 2, "", ""},
 	{"async_tree (6 levels x 6), Gather", "aio/BenchmarkAsyncTreeGather", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
 	{"async_tree (6 levels x 6), TaskGroup", "aio/BenchmarkAsyncTreeTaskGroup", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},
-	{"a million tasks alive at once, each awaiting one Sleep(0), per task", "aio/BenchmarkSpawnMillion", "aio/BenchmarkMillionGoroutinesBaseline", "ns/task", 0, "none: the baseline is the floor of goroutine-backed tasks (issue 5's spawn)", ""},
+	{"a million tasks alive at once, each awaiting one Sleep(0), per task", "aio/BenchmarkSpawnMillion", "aio/BenchmarkMillionGoroutinesBaseline", "ns/task", 0, "none: the baseline is the floor of goroutine-backed tasks (the spawn workload)", ""},
 	{"memory per parked task (1,000,000 on one future, each in a fresh process)", "aio/BenchmarkParkedTasks", "aio/BenchmarkParkedGoroutinesBaseline", "B/task", 1.05, "", "B/goroutine"},
 	{"spawn an eager task that returns, and await it", "aio/BenchmarkSpawnEager", "aio/BenchmarkGoWaitGroupBaseline", "ns/op", 1, "", ""},
 	{"async_tree (6 levels x 6), Gather, eager tasks", "aio/BenchmarkAsyncTreeGatherEager", "aio/BenchmarkAsyncTreeGoBaseline", "ns/op", 0, "under 60 ms per run", ""},

@@ -186,7 +186,7 @@ func idleBytes(e *EchoOutcome, kind string) float64 {
 }
 
 func writeEchoTargets(b *bytes.Buffer, e *EchoOutcome) {
-	fmt.Fprintf(b, "#### Targets of issue 14 (`%s`)\n\n", AIOKind)
+	fmt.Fprintf(b, "#### Targets (`%s`)\n\n", AIOKind)
 	b.WriteString("| messages | target | aio | bound | met |\n| --- | --- | ---: | ---: | --- |\n")
 	for _, t := range echoTargets() {
 		if t.size != 0 && !slices.Contains(e.Sizes, t.size) {

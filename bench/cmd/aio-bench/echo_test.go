@@ -39,7 +39,7 @@ func TestEchoSmokeLeavesNoProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := string(md)
-	wants := []*regexp.Regexp{regexp.MustCompile(`#### Targets of issue 14`)}
+	wants := []*regexp.Regexp{regexp.MustCompile(`#### Targets \(`)}
 	for _, kind := range []string{echo.GoNet, echo.AIOEpoll, echo.AIOPortable} {
 		if echo.Lookup(kind) == nil {
 			wants = append(wants, regexp.MustCompile(`\| `+kind+` \| not built`))
