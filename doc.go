@@ -67,6 +67,7 @@
 //	cs.cancel()                          cs.Cancel(cause)
 //	cs.cancel_called / cancelled_caught  cs.CancelCalled() / cs.CancelledCaught()
 //	trio.lowlevel.ParkingLot             aio.ParkingLot
+//	asyncio.eager_task_factory           aio.WithEagerTasks() (per loop), aio.Eager() (per task)
 //	trio.lowlevel.wait_readable(fd)      aio.WaitReadable(ctx, fd) (streams: package streams)
 //	asyncio.Lock(); async with lock      var mu aio.Lock; mu.Do(ctx, func(ctx) error {...})
 //	await lock.acquire(); lock.release() mu.Acquire(ctx); mu.Release(ctx)
