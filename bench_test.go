@@ -13,12 +13,12 @@ import (
 // Each benchmark runs inside one aio.Run; b.Loop's iterations are the
 // measured operation. Its raw-Go baseline follows it.
 
-func run(b *testing.B, main func(ctx context.Context) error) {
+func run(b *testing.B, main func(ctx context.Context) error, opts ...aio.Option) {
 	b.Helper()
 	b.ReportAllocs()
 	if _, err := aio.Run(func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, main(ctx)
-	}); err != nil {
+	}, opts...); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -226,32 +226,23 @@ func asyncTree(ctx context.Context, depth, branches int, group bool) error {
 // warms up: the first tree of a process touches fresh memory for its
 // thousands of coroutine stacks, which on a VM costs more than the tree.
 
-func BenchmarkAsyncTreeGather(b *testing.B) {
-	run(b, func(ctx context.Context) error {
-		if err := asyncTree(ctx, 6, 6, false); err != nil {
-			return err
-		}
-		for b.Loop() {
-			if err := asyncTree(ctx, 6, 6, false); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
+func BenchmarkAsyncTreeGather(b *testing.B)    { benchTree(b, false) }
+func BenchmarkAsyncTreeTaskGroup(b *testing.B) { benchTree(b, true) }
 
-func BenchmarkAsyncTreeTaskGroup(b *testing.B) {
+// benchTree measures async_tree (6 levels of 6) with Gather or task
+// groups, after one untimed tree, on a loop with opts.
+func benchTree(b *testing.B, group bool, opts ...aio.Option) {
 	run(b, func(ctx context.Context) error {
-		if err := asyncTree(ctx, 6, 6, true); err != nil {
+		if err := asyncTree(ctx, 6, 6, group); err != nil {
 			return err
 		}
 		for b.Loop() {
-			if err := asyncTree(ctx, 6, 6, true); err != nil {
+			if err := asyncTree(ctx, 6, 6, group); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}, opts...)
 }
 
 // goTree is async_tree as a Go programmer would write it with goroutines and
@@ -456,40 +447,5 @@ func BenchmarkSpawnEager(b *testing.B) {
 // The async_tree benchmarks on a loop with eager tasks (pyperformance's
 // async_tree_eager): every leaf returns inside its creator's step.
 
-func BenchmarkAsyncTreeGatherEager(b *testing.B) {
-	runEager(b, func(ctx context.Context) error {
-		if err := asyncTree(ctx, 6, 6, false); err != nil {
-			return err
-		}
-		for b.Loop() {
-			if err := asyncTree(ctx, 6, 6, false); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func BenchmarkAsyncTreeTaskGroupEager(b *testing.B) {
-	runEager(b, func(ctx context.Context) error {
-		if err := asyncTree(ctx, 6, 6, true); err != nil {
-			return err
-		}
-		for b.Loop() {
-			if err := asyncTree(ctx, 6, 6, true); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func runEager(b *testing.B, main func(ctx context.Context) error) {
-	b.Helper()
-	b.ReportAllocs()
-	if _, err := aio.Run(func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, main(ctx)
-	}, aio.WithEagerTasks()); err != nil {
-		b.Fatal(err)
-	}
-}
+func BenchmarkAsyncTreeGatherEager(b *testing.B)    { benchTree(b, false, aio.WithEagerTasks()) }
+func BenchmarkAsyncTreeTaskGroupEager(b *testing.B) { benchTree(b, true, aio.WithEagerTasks()) }
