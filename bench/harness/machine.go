@@ -27,6 +27,11 @@ type Machine struct {
 	// that the report counts, they say how much of an operation's time is
 	// the kernel's entry and exit.
 	Syscall, EpollWait float64
+	// SyscallUser is the user CPU time charged to one getppid(2), in
+	// nanoseconds (0 if unmeasured): on a machine whose syscalls trap to
+	// a hypervisor it is a large share of Syscall, and every syscall of a
+	// server then shows in its user time per request too.
+	SyscallUser float64
 }
 
 func readMachine() Machine {
@@ -48,6 +53,7 @@ func readMachine() Machine {
 	m.OS += " (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	m.PageFault = pageFaultMicros()
 	m.Syscall, m.EpollWait = syscallNanos()
+	m.SyscallUser = syscallUserNanos()
 	return m
 }
 

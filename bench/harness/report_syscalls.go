@@ -15,6 +15,9 @@ func (r *Report) machineSyscallRows(row func(k, v string)) {
 		if m.EpollWait > 0 {
 			v += fmt.Sprintf("; %s per epoll_wait with a timeout of 0 on an empty set, which asyncio, uvloop and trio make once per loop iteration", formatFigure(m.EpollWait, "ns"))
 		}
+		if m.SyscallUser > 0 {
+			v += fmt.Sprintf("; of a getppid's time, %s is charged as user CPU (getrusage of the thread over 500,000 calls), so a process's user time includes that much per syscall", formatFigure(m.SyscallUser, "ns"))
+		}
 		if r.anySyscalls() {
 			v += " (see [Syscalls per operation](#syscalls-per-operation))"
 		}
