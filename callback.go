@@ -63,16 +63,23 @@ func (l *Loop) callback(fn func()) {
 	if l.debug {
 		step = l.callbackBegins(fn)
 	}
+	returned := false
 	defer func() {
 		l.inCallback = was
 		if r := recover(); r != nil {
 			l.callbackErrs = append(l.callbackErrs, &PanicError{Value: r, Stack: debug.Stack(), Task: "callback"})
+		} else if !returned {
+			// runtime.Goexit, which nothing stops: it ends the goroutine
+			// that runs the loop, and Run shuts the loop down on its way
+			// out (exitedInCallback).
+			l.goexited = true
 		}
 		if l.debug {
 			l.callbackTook(step)
 		}
 	}()
 	fn()
+	returned = true
 }
 
 // CallSoon arranges for fn to run on the loop of ctx at the next step, after

@@ -61,6 +61,10 @@ type Loop struct {
 	// inCallback is set while a callback runs: calls that do not block
 	// accept being made from one.
 	inCallback bool
+	// goexited is set when a callback called runtime.Goexit: the loop's
+	// goroutine is ending, and Run shuts the loop down on its way out.
+	goexited bool
+	stopping bool // Run's shutdown has begun
 	// callbackErrs are the panics of callbacks, for Run to report.
 	callbackErrs []error
 
@@ -205,6 +209,10 @@ func newLoop(cfg *config) *Loop {
 // returns ErrNested without running main; a goroutine that a task starts
 // may run a loop of its own. A nil main returns an error. A panic in main
 // becomes a *PanicError, and runtime.Goexit in main ErrGoexit.
+// runtime.Goexit in a callback (testing's FailNow in a CallSoon function)
+// ends Run's goroutine, since nothing can stop a Goexit: Run does not
+// return, but the loop first shuts down as it does after main, so that no
+// task, async generator or executor worker outlives it.
 func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, error) {
 	var zero T
 	if main == nil {
@@ -220,6 +228,7 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	l := newLoop(cfg)
 	l.g = goid.G()
 	defer l.register()()
+	defer l.exitedInCallback()
 	parent := context.Context(&l.root.ctx)
 	if cfg.ctx != nil {
 		parent = mergeParent{Context: &l.root.ctx, outer: cfg.ctx}
@@ -244,6 +253,29 @@ func Run[T any](main func(ctx context.Context) (T, error), opts ...Option) (T, e
 	others = append(others, executorErr)
 	l.close()
 	return t.result, runError(t.err, err != nil || stuck != nil, stuck, &t.taskBase, others)
+}
+
+// exitedInCallback shuts the loop down if a callback's runtime.Goexit is
+// ending Run's goroutine: nothing can stop a Goexit, but the tasks, async
+// generators and executor workers the loop started must not outlive it.
+// The shutdown is Run's own (the tasks are cancelled and awaited, their
+// deferred calls run); its errors have nobody to go to, as Goexit means.
+// If the Goexit came during the shutdown itself, the tasks still alive are
+// unwound instead.
+func (l *Loop) exitedInCallback() {
+	if !l.goexited || l.closed.Load() {
+		return
+	}
+	l.goexited = false
+	if l.stopping {
+		for _, t := range l.liveTasks() {
+			t.kill()
+			l.finish(t)
+		}
+	} else {
+		l.shutdown()
+	}
+	l.close()
 }
 
 // mergeParent is the main task's parent when Run has an outside context:

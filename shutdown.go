@@ -31,6 +31,7 @@ import (
 // *DeadlockError rather than one by one. Once the inbox is closed nothing
 // from outside can wake a task, and the same holds on the real clock.
 func (l *Loop) shutdown() (stuck []*taskBase, executorErr error) {
+	l.stopping = true
 	l.root.cancel(l, ErrLoopShutdown)
 	stuck = l.settle(func() bool { return l.live == 0 })
 	agenStuck, agenErr := l.closeAsyncGens()
