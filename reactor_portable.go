@@ -9,9 +9,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The portable backend, on Go's own poller: an FD holds a duplicate of its
-// fd opened as an *os.File, which puts it on the runtime's poller, and a
-// wait that must park starts a watcher, a goroutine that waits in the
+// The portable backend, on Go's own poller: an FD holds its fd as an
+// *os.File, which puts it on the runtime's poller, and a wait that must park starts a watcher, a goroutine that waits in the
 // duplicate's RawConn until the fd is ready and posts the readiness to the
 // loop's inbox. A watcher lives until its fd is ready or its FD closed
 // (closing the duplicate ends its wait), not as long as a task waits: a
@@ -34,16 +33,18 @@ type portableFD struct {
 func newPortableBackend(r *reactor) backend { return &portableBackend{r: r} }
 
 func (b *portableBackend) add(f *FD) error {
-	dup, err := unix.FcntlInt(f.fd, unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return err
+	fd := f.fd
+	if !f.owned {
+		dup, err := unix.FcntlInt(f.fd, unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		fd = uintptr(dup)
 	}
-	file := os.NewFile(uintptr(dup), "aio-fd")
-	rc, err := file.SyscallConn()
-	if err != nil {
-		file.Close()
-		return err
-	}
+	file := os.NewFile(fd, "aio-fd")
+	// SyscallConn fails for a nil *File alone, and NewFile returns one only
+	// for a negative fd, which checkNonblocking has refused.
+	rc, _ := file.SyscallConn()
 	f.port = &portableFD{file: file, rc: rc}
 	return nil
 }
