@@ -91,6 +91,12 @@
 // does. Idle and read deadlines are scopes (aio.Timeout, aio.MoveOnAfter)
 // around the handler's reads.
 //
+// A stream or a datagram endpoint costs one descriptor, its socket, on
+// either reactor backend: the package hands its sockets over to the loop
+// (aio.RegisterOwnedFD), which closes them with the stream. The listeners
+// given to Serve stay the caller's (Serve closes them when it returns), and
+// on the portable backend each costs a second descriptor while Serve runs.
+//
 // # The virtual clock
 //
 // On the virtual clock I/O does not hold time: when no task is ready and

@@ -69,14 +69,16 @@ var ErrClosed = net.ErrClosed
 // the writes after it return it.
 var ErrConnectionLost = errors.New("streams: connection lost")
 
-// newStream takes ownership of the non-blocking socket fd.
+// newStream takes ownership of the non-blocking socket fd, and hands it to
+// the loop's reactor (RegisterOwnedFD): one descriptor per stream on either
+// backend, closed when the FD is.
 func newStream(ctx context.Context, fd int) (*Stream, error) {
 	l, err := aio.GetRunningLoop(ctx)
 	if err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
-	rfd, err := aio.RegisterFD(ctx, uintptr(fd))
+	rfd, err := aio.RegisterOwnedFD(ctx, uintptr(fd))
 	if err != nil {
 		unix.Close(fd)
 		return nil, err

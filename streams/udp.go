@@ -111,7 +111,7 @@ func newDatagram(ctx context.Context, a netip.AddrPort, dual bool) (*Datagram, e
 		}
 		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only)
 	}
-	rfd, err := aio.RegisterFD(ctx, uintptr(fd))
+	rfd, err := aio.RegisterOwnedFD(ctx, uintptr(fd))
 	if err != nil {
 		unix.Close(fd)
 		return nil, err
@@ -240,6 +240,5 @@ func (d *Datagram) Close() error {
 		return nil
 	}
 	d.closed = true
-	d.rfd.Close()
-	return unix.Close(d.fd)
+	return d.rfd.Close() // which closes the socket: the FD owns it
 }

@@ -255,8 +255,7 @@ func (s *Stream) Abort() {
 
 func (s *Stream) finishClose() {
 	s.closed = true
-	s.rfd.Close()
-	unix.Close(s.fd)
+	s.rfd.Close() // which closes the socket: the FD owns it
 	s.rbuf, s.roff = nil, 0
 	s.flushLot.UnparkAll()
 	s.drainLot.UnparkAll()
