@@ -178,7 +178,7 @@ type FD struct {
 // and every system without epoll) it waits on a duplicate of fd that Go's
 // poller owns: each registration holds a second descriptor while it lasts.
 // A program that makes its descriptors for the loop alone can hand them
-// over with RegisterOwnedFD, which holds none.
+// over with RegisterOwnedFD, which holds no second one.
 func RegisterFD(ctx context.Context, fd uintptr) (*FD, error) {
 	t, err := current(ctx)
 	if err != nil {
@@ -334,11 +334,11 @@ func (f *FD) deliver(d int, hup bool) {
 }
 
 // Close unregisters f from its loop; it closes the fd if f was made by
-// RegisterOwnedFD, and leaves it open otherwise. A task
-// waiting on f wakes with an error wrapping fs.ErrClosed (trio's
-// notify_closing). Closing twice is fine: the second does nothing. Called
-// from a goroutine that is not the loop's thread, it changes nothing and
-// returns an error wrapping ErrWrongTask.
+// RegisterOwnedFD, and leaves it open otherwise. A task waiting on f wakes
+// with an error wrapping fs.ErrClosed (trio's notify_closing). Closing
+// twice is fine: the second does nothing. Called from a goroutine that is
+// not the loop's thread, it changes nothing and returns an error wrapping
+// ErrWrongTask.
 func (f *FD) Close() error {
 	l := f.loop
 	if err := l.checkThread("FD.Close"); err != nil {
