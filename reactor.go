@@ -113,7 +113,8 @@ func (r *reactor) tick(n int) {
 
 // closeReactor releases the reactor's descriptors when the loop closes;
 // the FDs still registered are unregistered (their fds stay open: they
-// belong to whoever registered them).
+// belong to whoever registered them), and those of RegisterOwnedFD are
+// closed.
 func (l *Loop) closeReactor() {
 	r := l.io
 	if r == nil {
@@ -121,19 +122,30 @@ func (l *Loop) closeReactor() {
 	}
 	for _, f := range r.fds {
 		f.closed = true
-		r.be.del(f)
+		r.unregister(f)
 	}
 	clear(r.fds)
 	r.be.close()
+}
+
+// unregister takes f off the backend and closes its fd if f owns it. The
+// portable backend holds an owned fd itself in an *os.File, whose close is
+// the fd's: only for the other backends is there a close left to make.
+func (r *reactor) unregister(f *FD) {
+	r.be.del(f)
+	if f.owned && f.port == nil {
+		closeFD(f.fd)
+	}
 }
 
 // FD is a file descriptor registered with a loop's reactor, for tasks that
 // bring their own descriptors (tokio's AsyncFd; asyncio's add_reader and
 // add_writer, in the form of waits). The fd must be in non-blocking mode;
 // the task does its reads and writes itself, and waits when one says
-// EAGAIN. An FD does not own its fd: Close unregisters it and leaves it
-// open. Close the FD before closing the fd: a closed fd whose number is
-// reused would be a stranger still registered.
+// EAGAIN. An FD made by RegisterFD does not own its fd: Close unregisters
+// it and leaves it open. Close the FD before closing the fd: a closed fd
+// whose number is reused would be a stranger still registered. An FD made
+// by RegisterOwnedFD owns its fd, and Close closes it.
 //
 // An FD belongs to the loop of the task that registered it: a task of
 // another loop gets ErrWrongLoop from its waits.
@@ -147,9 +159,11 @@ type FD struct {
 	hup    [2]bool
 	closed bool
 	once   bool // registered by WaitReadable or WaitWritable, for one wait
+	owned  bool // registered by RegisterOwnedFD: closing f closes fd
 
 	// the epoll backend's slot and generation; the portable backend's
-	// duplicate of fd on Go's poller, and its watchers.
+	// *os.File of fd on Go's poller (fd itself if owned, else a
+	// duplicate), and its watchers.
 	slot, gen int32
 	port      *portableFD
 }
@@ -159,15 +173,41 @@ type FD struct {
 // ErrBusyResource if fd is registered with the loop already, and a clear
 // error for what the system refuses (an fd that is closed, a regular file,
 // an fd in blocking mode).
+//
+// The FD does not own fd, so on the portable backend (WithPortableReactor,
+// and every system without epoll) it waits on a duplicate of fd that Go's
+// poller owns: each registration holds a second descriptor while it lasts.
+// A program that makes its descriptors for the loop alone can hand them
+// over with RegisterOwnedFD, which holds no second one.
 func RegisterFD(ctx context.Context, fd uintptr) (*FD, error) {
 	t, err := current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return t.node.loop.registerFD(fd, false)
+	return t.node.loop.registerFD(fd, false, false)
 }
 
-func (l *Loop) registerFD(fd uintptr, once bool) (*FD, error) {
+// RegisterOwnedFD is RegisterFD for an fd that the caller hands over to
+// the FD (tokio's AsyncFd, which owns what it wraps): from then on the FD
+// owns fd, its Close closes fd, and so does the loop's close if the FD is
+// still registered then. The caller may go on reading, writing and
+// otherwise using fd until it closes the FD, but must not close fd itself.
+// It is what the streams package registers its sockets with: on the
+// portable backend an owned fd goes on Go's poller as it is, so a
+// connection costs one descriptor, not the two that RegisterFD's duplicate
+// costs there; on epoll the two are the same but for the close.
+//
+// If RegisterOwnedFD returns an error, nothing was registered and fd is
+// still the caller's, open: it returns the same errors as RegisterFD.
+func RegisterOwnedFD(ctx context.Context, fd uintptr) (*FD, error) {
+	t, err := current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.node.loop.registerFD(fd, false, true)
+}
+
+func (l *Loop) registerFD(fd uintptr, once, owned bool) (*FD, error) {
 	r, err := l.reactor()
 	if err != nil {
 		return nil, err
@@ -178,7 +218,7 @@ func (l *Loop) registerFD(fd uintptr, once bool) (*FD, error) {
 	if err := checkNonblocking(fd); err != nil {
 		return nil, fmt.Errorf("aio: register fd %d: %w", fd, err)
 	}
-	f := &FD{fd: fd, loop: l, once: once}
+	f := &FD{fd: fd, loop: l, once: once, owned: owned}
 	if err := r.be.add(f); err != nil {
 		return nil, fmt.Errorf("aio: register fd %d: %w", fd, err)
 	}
@@ -293,11 +333,12 @@ func (f *FD) deliver(d int, hup bool) {
 	t.wake()
 }
 
-// Close unregisters f from its loop; it does not close the fd. A task
-// waiting on f wakes with an error wrapping fs.ErrClosed (trio's
-// notify_closing). Closing twice is fine: the second does nothing. Called
-// from a goroutine that is not the loop's thread, it changes nothing and
-// returns an error wrapping ErrWrongTask.
+// Close unregisters f from its loop; it closes the fd if f was made by
+// RegisterOwnedFD, and leaves it open otherwise. A task waiting on f wakes
+// with an error wrapping fs.ErrClosed (trio's notify_closing). Closing
+// twice is fine: the second does nothing. Called from a goroutine that is
+// not the loop's thread, it changes nothing and returns an error wrapping
+// ErrWrongTask.
 func (f *FD) Close() error {
 	l := f.loop
 	if err := l.checkThread("FD.Close"); err != nil {
@@ -318,7 +359,7 @@ func (f *FD) Close() error {
 	if r.fds[f.fd] == f {
 		delete(r.fds, f.fd)
 	}
-	r.be.del(f)
+	r.unregister(f)
 	return nil
 }
 
@@ -362,7 +403,7 @@ func waitOnce(ctx context.Context, fd uintptr, d int) error {
 		return fmt.Errorf("%w: fd %d is registered with RegisterFD: wait through its FD", ErrBusyResource, fd)
 	}
 	if f == nil {
-		if f, err = l.registerFD(fd, true); err != nil {
+		if f, err = l.registerFD(fd, true, false); err != nil {
 			return err
 		}
 	}

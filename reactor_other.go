@@ -11,3 +11,6 @@ func newBackend(*reactor, bool) (backend, error) { return nil, errNoReactor }
 func isNonblock(uintptr) (bool, error) { return false, errNoReactor }
 
 type portableFD struct{}
+
+// closeFD is never called: no FD is ever registered here.
+func closeFD(uintptr) {}

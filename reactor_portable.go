@@ -9,16 +9,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The portable backend, on Go's own poller: an FD holds a duplicate of its
-// fd opened as an *os.File, which puts it on the runtime's poller, and a
-// wait that must park starts a watcher, a goroutine that waits in the
-// duplicate's RawConn until the fd is ready and posts the readiness to the
-// loop's inbox. A watcher lives until its fd is ready or its FD closed
-// (closing the duplicate ends its wait), not as long as a task waits: a
-// cancelled wait leaves it running, and the next wait in that direction
-// waits for it rather than starting another. The loop itself waits on the
-// inbox as it does without I/O, and is never polled while busy: the inbox
-// is drained at every batch.
+// The portable backend, on Go's own poller: an FD holds its fd as an
+// *os.File, which puts it on the runtime's poller, and a wait that must
+// park starts a watcher, a goroutine that waits in the file's RawConn until
+// the fd is ready and posts the readiness to the loop's inbox. A watcher
+// lives until its fd is ready or its FD closed (closing the file ends its
+// wait), not as long as a task waits: a cancelled wait leaves it running,
+// and the next wait in that direction waits for it rather than starting
+// another. The loop itself waits on the inbox as it does without I/O, and
+// is never polled while busy: the inbox is drained at every batch.
+//
+// An *os.File owns its descriptor (its Close and its cleanup close it), so
+// an FD of RegisterFD, which does not own its fd, holds a duplicate of it
+// (F_DUPFD_CLOEXEC): a second descriptor, closed with the FD. An FD of
+// RegisterOwnedFD wraps its fd itself, and closing the file is closing the
+// fd: one descriptor, as on epoll. Either way the file's Close returns once
+// Go's poller has let go of the descriptor (a watcher parked on it is woken
+// first), so the descriptors are closed when FD.Close returns.
 
 type portableBackend struct {
 	r *reactor
@@ -34,16 +41,18 @@ type portableFD struct {
 func newPortableBackend(r *reactor) backend { return &portableBackend{r: r} }
 
 func (b *portableBackend) add(f *FD) error {
-	dup, err := unix.FcntlInt(f.fd, unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return err
+	fd := f.fd
+	if !f.owned {
+		dup, err := unix.FcntlInt(f.fd, unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		fd = uintptr(dup)
 	}
-	file := os.NewFile(uintptr(dup), "aio-fd")
-	rc, err := file.SyscallConn()
-	if err != nil {
-		file.Close()
-		return err
-	}
+	file := os.NewFile(fd, "aio-fd")
+	// SyscallConn fails for a nil *File alone, and NewFile returns one only
+	// for a negative fd, which checkNonblocking has refused.
+	rc, _ := file.SyscallConn()
 	f.port = &portableFD{file: file, rc: rc}
 	return nil
 }

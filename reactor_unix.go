@@ -11,3 +11,6 @@ func isNonblock(fd uintptr) (bool, error) {
 	}
 	return fl&unix.O_NONBLOCK != 0, nil
 }
+
+// closeFD closes an fd that an FD owns.
+func closeFD(fd uintptr) { unix.Close(int(fd)) }

@@ -1,5 +1,3 @@
-//go:build linux
-
 package streams
 
 import (
@@ -10,8 +8,6 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/aio-go/aio"
 )
@@ -35,6 +31,9 @@ const HappyEyeballsDelay = 250 * time.Millisecond
 // Cancellation: if ctx is cancelled, Connect returns a *CancelledError and
 // every socket it opened is closed.
 func Connect(ctx context.Context, network, address string) (*Stream, error) {
+	if err := checkSupported(); err != nil {
+		return nil, err
+	}
 	if network == "unix" {
 		return connectUnix(ctx, address)
 	}
@@ -46,11 +45,11 @@ func Connect(ctx context.Context, network, address string) (*Stream, error) {
 }
 
 func connectUnix(ctx context.Context, path string) (*Stream, error) {
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, sa, err := unixSocket(path)
 	if err != nil {
 		return nil, opErr("dial", "unix", path, err)
 	}
-	s, err := connectFD(ctx, fd, &unix.SockaddrUnix{Name: path})
+	s, err := connectFD(ctx, fd, sa)
 	if err != nil {
 		return nil, opErr("dial", "unix", path, err)
 	}
@@ -71,22 +70,18 @@ func (a stringAddr) Network() string { return a.net }
 func (a stringAddr) String() string  { return a.addr }
 
 // connectFD registers fd and connects it to sa without blocking the loop.
-func connectFD(ctx context.Context, fd int, sa unix.Sockaddr) (*Stream, error) {
+func connectFD(ctx context.Context, fd int, sa sockaddr) (*Stream, error) {
 	s, err := newStream(ctx, fd)
 	if err != nil {
 		return nil, err
 	}
-	err = unix.Connect(fd, sa)
-	for err == unix.EINTR {
-		err = unix.Connect(fd, sa)
+	err = connectSocket(fd, sa)
+	for err == errIntr {
+		err = connectSocket(fd, sa)
 	}
-	if err == unix.EINPROGRESS {
+	if err == errInProgress {
 		if err = s.rfd.WaitWritable(ctx); err == nil {
-			var soerr int
-			soerr, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
-			if err == nil && soerr != 0 {
-				err = unix.Errno(soerr)
-			}
+			err = socketError(fd)
 		}
 	}
 	if err != nil {
@@ -162,26 +157,12 @@ func interleave(addrs []netip.AddrPort) []netip.AddrPort {
 	return out
 }
 
-func sockaddr(a netip.AddrPort) (int, unix.Sockaddr) {
-	if a.Addr().Is4() {
-		return unix.AF_INET, &unix.SockaddrInet4{Port: int(a.Port()), Addr: a.Addr().As4()}
-	}
-	sa := &unix.SockaddrInet6{Port: int(a.Port()), Addr: a.Addr().As16()}
-	if z := a.Addr().Zone(); z != "" {
-		if ifi, err := net.InterfaceByName(z); err == nil {
-			sa.ZoneId = uint32(ifi.Index)
-		}
-	}
-	return unix.AF_INET6, sa
-}
-
 func connectTCP(ctx context.Context, a netip.AddrPort) (*Stream, error) {
-	family, sa := sockaddr(a)
-	fd, err := unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, sa, err := inetSocket(a, false)
 	if err != nil {
 		return nil, opErr("dial", "tcp", a.String(), err)
 	}
-	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	setNoDelay(fd)
 	s, err := connectFD(ctx, fd, sa)
 	if err != nil {
 		return nil, opErr("dial", "tcp", a.String(), err)

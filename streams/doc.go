@@ -1,6 +1,7 @@
 // Package streams is network I/O on the aio loop: TCP and Unix streams and
-// the servers that accept them, with asyncio's stream semantics, on the
-// loop's reactor (epoll, or Go's poller with aio.WithPortableReactor).
+// the servers that accept them, and UDP endpoints, with asyncio's stream
+// semantics, on the loop's reactor (epoll, or Go's poller with
+// aio.WithPortableReactor and where there is no epoll; see Systems).
 //
 // # Streams
 //
@@ -91,6 +92,12 @@
 // does. Idle and read deadlines are scopes (aio.Timeout, aio.MoveOnAfter)
 // around the handler's reads.
 //
+// A stream or a datagram endpoint costs one descriptor, its socket, on
+// either reactor backend: the package hands its sockets over to the loop
+// (aio.RegisterOwnedFD), which closes them with the stream. The listeners
+// given to Serve stay the caller's (Serve closes them when it returns), and
+// on the portable backend each costs a second descriptor while Serve runs.
+//
 // # The virtual clock
 //
 // On the virtual clock I/O does not hold time: when no task is ready and
@@ -101,8 +108,24 @@
 //
 // # Systems
 //
-// The package builds on Linux, where it runs on both reactor backends; on
-// other systems it is empty for now (its sockets use accept4 and
-// SOCK_NONBLOCK, which they lack), while the kernel's FD, WaitReadable and
-// WaitWritable work there on the portable backend.
+// The package works on the unix systems that Go supports. On Linux it
+// runs on both reactor backends, epoll by default and Go's poller with
+// aio.WithPortableReactor, and reads and writes its sockets with raw system
+// calls. On darwin, the BSDs (freebsd, netbsd, openbsd, dragonfly), illumos
+// and solaris the loop has the portable backend alone (Go's poller:
+// kqueue, event ports), and reads and writes go through
+// golang.org/x/sys/unix, which tells Go's scheduler. Its sockets are made
+// non-blocking and close-on-exec at birth where socket(2) and accept4(2)
+// take SOCK_NONBLOCK and SOCK_CLOEXEC (linux, freebsd, dragonfly, illumos),
+// and elsewhere set so with fcntl(2) right after, the socket made and set
+// close-on-exec under syscall.ForkLock, as Go's net does, so that no child
+// of os/exec inherits it.
+//
+// On windows, js/wasm and wasip1 the loop has no reactor (no readiness
+// model to wait on sockets with), so the package builds but makes no
+// socket: Connect, SocketPair, ListenUDP, DialUDP and Server.Serve (which
+// closes its listeners) return an error for which
+// errors.Is(err, errors.ErrUnsupported) holds, at once and before touching
+// the network; no Stream or Datagram exists there to call the rest on.
+// streamtest's memory streams, which need no socket, work there too.
 package streams

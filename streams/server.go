@@ -1,5 +1,3 @@
-//go:build linux
-
 package streams
 
 import (
@@ -11,8 +9,6 @@ import (
 	"runtime/debug"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/aio-go/aio"
 )
@@ -66,6 +62,12 @@ type Server struct {
 func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 	if srv.Handler == nil {
 		return errors.New("streams: Server.Serve with a nil Handler")
+	}
+	if err := checkSupported(); err != nil {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return err
 	}
 	defer func() {
 		for _, ln := range lns {
@@ -165,27 +167,26 @@ func registerListener(ctx context.Context, ln net.Listener) (*aio.FD, error) {
 	return aio.RegisterFD(ctx, fd)
 }
 
-// accept4 is unix.Accept4, replaced by the tests that run out of
-// descriptors.
-var accept4 = unix.Accept4
+// acceptConn is accept, replaced by the tests that run out of descriptors.
+var acceptConn = accept
 
 func (srv *Server) acceptLoop(ctx context.Context, lf *aio.FD, conns *aio.TaskGroup) error {
 	backoff := time.Duration(0)
 	for {
-		nfd, _, err := accept4(int(lf.Fd()), unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		nfd, err := acceptConn(int(lf.Fd()))
 		switch err {
 		case nil:
 			backoff = 0
 			srv.start(conns, nfd)
 			continue
-		case unix.EAGAIN:
+		case errAgain:
 			if err := lf.WaitReadable(ctx); err != nil {
 				return err
 			}
 			continue
-		case unix.EINTR, unix.ECONNABORTED:
+		case errIntr, errConnAborted:
 			continue
-		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
+		case errMFile, errNFile, errNoBufs, errNoMem:
 			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
 			slog.Default().Warn("streams: accept failed; retrying", "err", err, "delay", backoff)
 			if err := aio.Sleep(ctx, backoff); err != nil {
@@ -212,7 +213,7 @@ func (srv *Server) start(conns *aio.TaskGroup, fd int) {
 			return nil
 		}
 		if _, ok := s.local.(*net.TCPAddr); ok {
-			unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+			setNoDelay(fd)
 		}
 		err = srv.call(ctx, s)
 		var ce *aio.CancelledError
@@ -228,7 +229,7 @@ func (srv *Server) start(conns *aio.TaskGroup, fd int) {
 		return nil
 	})
 	if err != nil {
-		unix.Close(fd)
+		closeSocket(fd)
 		srv.active--
 	}
 }

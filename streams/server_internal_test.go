@@ -1,4 +1,4 @@
-//go:build linux
+//go:build unix
 
 package streams
 
@@ -19,14 +19,14 @@ import (
 // again, and the connection that waited is served.
 func TestAcceptRunningOutOfDescriptorsBacksOffAndRetries(t *testing.T) {
 	failures := 3
-	accept4 = func(fd int, flags int) (int, unix.Sockaddr, error) {
+	acceptConn = func(fd int) (int, error) {
 		if failures > 0 {
 			failures--
-			return -1, nil, unix.EMFILE
+			return -1, unix.EMFILE
 		}
-		return unix.Accept4(fd, flags)
+		return accept(fd)
 	}
-	defer func() { accept4 = unix.Accept4 }()
+	defer func() { acceptConn = accept }()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,5 +1,3 @@
-//go:build linux
-
 package streams
 
 import (
@@ -9,8 +7,6 @@ import (
 	"io/fs"
 	"net"
 	"sync"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/aio-go/aio"
 )
@@ -69,16 +65,18 @@ var ErrClosed = net.ErrClosed
 // the writes after it return it.
 var ErrConnectionLost = errors.New("streams: connection lost")
 
-// newStream takes ownership of the non-blocking socket fd.
+// newStream takes ownership of the non-blocking socket fd, and hands it to
+// the loop's reactor (RegisterOwnedFD): one descriptor per stream on either
+// backend, closed when the FD is.
 func newStream(ctx context.Context, fd int) (*Stream, error) {
 	l, err := aio.GetRunningLoop(ctx)
 	if err != nil {
-		unix.Close(fd)
+		closeSocket(fd)
 		return nil, err
 	}
-	rfd, err := aio.RegisterFD(ctx, uintptr(fd))
+	rfd, err := aio.RegisterOwnedFD(ctx, uintptr(fd))
 	if err != nil {
-		unix.Close(fd)
+		closeSocket(fd)
 		return nil, err
 	}
 	s := &Stream{
@@ -90,14 +88,7 @@ func newStream(ctx context.Context, fd int) (*Stream, error) {
 }
 
 // setAddrs reads the socket's addresses, once it is connected.
-func (s *Stream) setAddrs() {
-	if sa, err := unix.Getsockname(s.fd); err == nil {
-		s.local = sockaddrToAddr(sa)
-	}
-	if sa, err := unix.Getpeername(s.fd); err == nil {
-		s.peer = sockaddrToAddr(sa)
-	}
-}
+func (s *Stream) setAddrs() { s.local, s.peer = addrs(s.fd) }
 
 // LocalAddr returns the local address of the socket.
 func (s *Stream) LocalAddr() net.Addr { return s.local }
@@ -197,7 +188,7 @@ func (s *Stream) waitData(ctx context.Context) error {
 func (s *Stream) recv(p []byte) (n int, again bool, err error) {
 	n, err = rawRead(s.fd, p)
 	switch {
-	case err == unix.EAGAIN:
+	case err == errAgain:
 		s.mayRead = false
 		s.rfd.ClearReadable()
 		return 0, true, nil
@@ -237,35 +228,20 @@ func (s *Stream) netName() string {
 	return "tcp"
 }
 
-func sockaddrToAddr(sa unix.Sockaddr) net.Addr {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-	case *unix.SockaddrInet6:
-		a := &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-		if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				a.Zone = ifi.Name
-			}
-		}
-		return a
-	case *unix.SockaddrUnix:
-		return &net.UnixAddr{Name: sa.Name, Net: "unix"}
-	}
-	return nil
-}
-
 // SocketPair returns two streams connected to each other through a Unix
 // socket pair (Python's socket.socketpair handed to open_connection): for
 // tests, and for talking to a child of the loop's own.
 func SocketPair(ctx context.Context) (*Stream, *Stream, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err := checkSupported(); err != nil {
+		return nil, nil, err
+	}
+	fds, err := socketPair()
 	if err != nil {
 		return nil, nil, err
 	}
 	a, err := newStream(ctx, fds[0])
 	if err != nil {
-		unix.Close(fds[1])
+		closeSocket(fds[1])
 		return nil, nil, err
 	}
 	b, err := newStream(ctx, fds[1])

@@ -1,5 +1,3 @@
-//go:build linux
-
 package streams
 
 import (
@@ -10,8 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/aio-go/aio"
 )
@@ -36,6 +32,9 @@ type Datagram struct {
 // on "udp", "udp4" or "udp6"; port 0 picks one; an empty host binds every
 // address).
 func ListenUDP(ctx context.Context, network, address string) (*Datagram, error) {
+	if err := checkSupported(); err != nil {
+		return nil, err
+	}
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return nil, opErr("listen", network, address, err)
@@ -51,12 +50,11 @@ func ListenUDP(ctx context.Context, network, address string) (*Datagram, error) 
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDatagram(ctx, a, host == "" && network != "udp4" && network != "udp6")
+	d, sa, err := newDatagram(ctx, a, host == "" && network != "udp4" && network != "udp6")
 	if err != nil {
 		return nil, opErr("listen", network, address, err)
 	}
-	_, sa := sockaddr(a)
-	if err := unix.Bind(d.fd, sa); err != nil {
+	if err := bindSocket(d.fd, sa); err != nil {
 		d.Close()
 		return nil, opErr("listen", network, address, err)
 	}
@@ -67,16 +65,18 @@ func ListenUDP(ctx context.Context, network, address string) (*Datagram, error) 
 // DialUDP opens a UDP endpoint connected to address: Send and Recv talk to
 // that peer alone.
 func DialUDP(ctx context.Context, network, address string) (*Datagram, error) {
+	if err := checkSupported(); err != nil {
+		return nil, err
+	}
 	a, err := resolveUDP(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDatagram(ctx, a, false)
+	d, sa, err := newDatagram(ctx, a, false)
 	if err != nil {
 		return nil, opErr("dial", network, address, err)
 	}
-	_, sa := sockaddr(a)
-	if err := unix.Connect(d.fd, sa); err != nil {
+	if err := connectSocket(d.fd, sa); err != nil {
 		d.Close()
 		return nil, opErr("dial", network, address, err)
 	}
@@ -98,42 +98,25 @@ func resolveUDP(ctx context.Context, network, address string) (netip.AddrPort, e
 	return addrs[0], nil
 }
 
-func newDatagram(ctx context.Context, a netip.AddrPort, dual bool) (*Datagram, error) {
-	family, _ := sockaddr(a)
-	fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+// newDatagram makes a UDP socket of a's family (dual: an IPv6 socket that
+// takes IPv4 too) and registers it; sa is a as the socket takes it.
+func newDatagram(ctx context.Context, a netip.AddrPort, dual bool) (*Datagram, sockaddr, error) {
+	fd, sa, err := inetSocket(a, true)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if family == unix.AF_INET6 {
-		v6only := 1
-		if dual {
-			v6only = 0
-		}
-		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only)
+	if a.Addr().Is6() {
+		setV6Only(fd, !dual)
 	}
-	rfd, err := aio.RegisterFD(ctx, uintptr(fd))
+	rfd, err := aio.RegisterOwnedFD(ctx, uintptr(fd))
 	if err != nil {
-		unix.Close(fd)
-		return nil, err
+		closeSocket(fd)
+		return nil, nil, err
 	}
-	return &Datagram{fd: fd, rfd: rfd}, nil
+	return &Datagram{fd: fd, rfd: rfd}, sa, nil
 }
 
-func (d *Datagram) setLocal() {
-	if sa, err := unix.Getsockname(d.fd); err == nil {
-		d.local = addrPortOf(sa)
-	}
-}
-
-func addrPortOf(sa unix.Sockaddr) netip.AddrPort {
-	switch sa := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port))
-	case *unix.SockaddrInet6:
-		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr).Unmap(), uint16(sa.Port))
-	}
-	return netip.AddrPort{}
-}
+func (d *Datagram) setLocal() { d.local = localAddrPort(d.fd) }
 
 // LocalAddr returns the address the endpoint is bound to.
 func (d *Datagram) LocalAddr() netip.AddrPort { return d.local }
@@ -161,11 +144,8 @@ func (d *Datagram) wait(ctx context.Context, write bool) error {
 // Cancellation: if ctx is cancelled while SendTo waits, it returns a
 // *CancelledError and the datagram was not sent.
 func (d *Datagram) SendTo(ctx context.Context, p []byte, to netip.AddrPort) error {
-	_, sa := sockaddr(to)
-	if d.local.Addr().Is6() && to.Addr().Is4() {
-		sa = &unix.SockaddrInet6{Port: int(to.Port()), Addr: netip.AddrFrom16(to.Addr().As16()).As16()}
-	}
-	return d.send(ctx, func() error { return unix.Sendto(d.fd, p, 0, sa) })
+	v6 := d.local.Addr().Is6()
+	return d.send(ctx, func() error { return sendTo(d.fd, p, to, v6) })
 }
 
 // Send sends p as one datagram to the peer of a connected endpoint.
@@ -175,7 +155,7 @@ func (d *Datagram) Send(ctx context.Context, p []byte) error {
 	if !d.peer.IsValid() {
 		return errors.New("streams: Send on an unconnected endpoint (use SendTo)")
 	}
-	return d.send(ctx, func() error { _, err := unix.Write(d.fd, p); return err })
+	return d.send(ctx, func() error { return send(d.fd, p) })
 }
 
 func (d *Datagram) send(ctx context.Context, op func() error) error {
@@ -187,11 +167,11 @@ func (d *Datagram) send(ctx context.Context, op func() error) error {
 		switch err {
 		case nil:
 			return nil
-		case unix.EAGAIN, unix.ENOBUFS:
+		case errAgain, errNoBufs:
 			if err := d.wait(ctx, true); err != nil {
 				return err
 			}
-		case unix.EINTR:
+		case errIntr:
 		default:
 			return &net.OpError{Op: "write", Net: "udp", Err: err}
 		}
@@ -208,15 +188,15 @@ func (d *Datagram) RecvFrom(ctx context.Context, buf []byte) (int, netip.AddrPor
 		if d.closed {
 			return 0, netip.AddrPort{}, ErrClosed
 		}
-		n, from, err := unix.Recvfrom(d.fd, buf, 0)
+		n, from, err := recvFrom(d.fd, buf)
 		switch err {
 		case nil:
-			return n, addrPortOf(from), nil
-		case unix.EAGAIN:
+			return n, from, nil
+		case errAgain:
 			if err := d.wait(ctx, false); err != nil {
 				return 0, netip.AddrPort{}, err
 			}
-		case unix.EINTR:
+		case errIntr:
 		default:
 			// On a connected endpoint, an ICMP port unreachable comes
 			// back as ECONNREFUSED: the peer is not listening.
@@ -240,6 +220,5 @@ func (d *Datagram) Close() error {
 		return nil
 	}
 	d.closed = true
-	d.rfd.Close()
-	return unix.Close(d.fd)
+	return d.rfd.Close() // which closes the socket: the FD owns it
 }

@@ -1,13 +1,9 @@
-//go:build linux
-
 package streams
 
 import (
 	"context"
 	"errors"
 	"fmt"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/aio-go/aio"
 )
@@ -70,7 +66,7 @@ func (s *Stream) sysWrite(p []byte) (int, error) {
 			s.rfd.ClearWritable() // the socket's buffer is full
 		}
 		return n, nil
-	case unix.EAGAIN:
+	case errAgain:
 		s.rfd.ClearWritable()
 		return 0, nil
 	}
@@ -144,7 +140,7 @@ func (s *Stream) afterFlush() {
 	}
 	if s.eofWanted && !s.eofSent && s.lost == nil && !s.closed {
 		s.eofSent = true
-		if err := unix.Shutdown(s.fd, unix.SHUT_WR); err != nil {
+		if err := shutdownWrite(s.fd); err != nil {
 			s.lose(err)
 		}
 	}
@@ -255,8 +251,7 @@ func (s *Stream) Abort() {
 
 func (s *Stream) finishClose() {
 	s.closed = true
-	s.rfd.Close()
-	unix.Close(s.fd)
+	s.rfd.Close() // which closes the socket: the FD owns it
 	s.rbuf, s.roff = nil, 0
 	s.flushLot.UnparkAll()
 	s.drainLot.UnparkAll()

@@ -20,5 +20,7 @@
 // bounds what one read returns, and ResetAfter makes reads fail with
 // syscall.ECONNRESET once that many bytes have been read.
 //
-// Like streams, it builds on Linux only for now.
+// It builds wherever streams does; the memory pair needs no socket, so it
+// works on every system, windows and wasm included, while a conformance
+// check of *streams.Stream needs a unix (see streams' Systems).
 package streamtest

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,19 +75,28 @@ type EchoOutcome struct {
 	Series                   []*EchoSeries // in EchoServers' order
 }
 
-// EchoSeries is what one server measured.
+// EchoSeries is what one server measured. Its Status is the server's as a
+// whole: Skipped or Unavailable (a runtime or a kind that is missing) holds
+// for every table. A failure is a figure's own: a point's (EchoPoint.Failure)
+// fails that server's row of that size's table, and IdleFailure its row of
+// the idle table, and the server runs on for the others.
 type EchoSeries struct {
 	EchoServer
 	Status    Status
 	Note      string
 	Points    []*EchoPoint // one per size, in Sizes' order
 	IdleBytes float64      // resident memory per idle connection; -1 if unmeasured
-	IdleNote  string       // why it is unmeasured
+	IdleNote  string       // why it is unmeasured, when that is no failure
+	// IdleFailure is why the idle run failed; "" if it did not.
+	IdleFailure string
 }
 
 // EchoPoint is one server at one message size: a figure per repetition.
 type EchoPoint struct {
-	Size       int
+	Size int
+	// Failure is why a repetition failed, after which the point has no
+	// figure and its later repetitions do not run; "" if none did.
+	Failure    string
 	Rate       []float64          // requests per second
 	User, Sys  []float64          // the server's CPU, µs per request (where measured)
 	Client     []float64          // the client's CPU, µs per request
@@ -150,17 +160,20 @@ func (r *runner) runEcho(ctx context.Context, i, n int) *EchoOutcome {
 	for _, size := range plan.sizes {
 		for rep := 1; rep <= plan.reps; rep++ {
 			for _, s := range e.Series {
-				if s.Status == OK && ctx.Err() == nil {
+				if p := s.Of(size); s.Status == OK && p.Failure == "" && ctx.Err() == nil {
 					count := rep == plan.reps && e.SyscallTool != "" && !(plan.quick && counted)
-					ran := r.echoRate(ctx, e, s, s.Of(size), rep, count, plan.quick)
+					ran := r.echoRate(ctx, e, s, p, rep, count, plan.quick)
 					counted = counted || ran && count
 				}
 			}
 		}
 	}
+	// The idle connections, in a fresh server; in the smoke run, only for a
+	// server whose rate run, which measures them too, did not get that far.
 	for _, s := range e.Series {
-		if s.Status == OK && ctx.Err() == nil && !plan.quick {
-			if srv := r.startEchoServerFor(ctx, e, s, true); srv != nil {
+		if s.Status == OK && ctx.Err() == nil && (!plan.quick || !idleTried(s)) {
+			label := fmt.Sprintf("  %s %-17s idle %s", EchoName, s.Kind, thousands(e.IdleConns))
+			if srv := r.startEchoServerFor(ctx, e, s, true, label, &s.IdleFailure); srv != nil {
 				r.echoIdle(ctx, e, s, srv)
 				srv.stop()
 			}
@@ -170,17 +183,23 @@ func (r *runner) runEcho(ctx context.Context, i, n int) *EchoOutcome {
 	return e
 }
 
+// idleTried reports whether the idle run of the series has a figure or a
+// reason for having none.
+func idleTried(s *EchoSeries) bool {
+	return s.IdleBytes >= 0 || s.IdleNote != "" || s.IdleFailure != ""
+}
+
 // startEchoServerFor starts a fresh server of the series (with enough
 // descriptors for the idle connections if idle), or records why it could
-// not and returns nil.
-func (r *runner) startEchoServerFor(ctx context.Context, e *EchoOutcome, s *EchoSeries, idle bool) *echoProc {
+// not, a failure in *failure, and returns nil.
+func (r *runner) startEchoServerFor(ctx context.Context, e *EchoOutcome, s *EchoSeries, idle bool, label string, failure *string) *echoProc {
 	nofile := 0
 	if idle {
 		nofile = e.IdleConns + echoSpareFiles
 	}
 	srv, err := r.startEchoServer(ctx, s.EchoServer, nofile)
 	if err != nil {
-		r.echoFailed(s, fmt.Sprintf("  %s %-17s", EchoName, s.Kind), err)
+		r.echoFailed(s, label, err, failure)
 		return nil
 	}
 	return srv
@@ -196,7 +215,7 @@ const echoSpareFiles = 100
 // It reports whether the server ran.
 func (r *runner) echoRate(ctx context.Context, e *EchoOutcome, s *EchoSeries, p *EchoPoint, rep int, syscalls, idle bool) bool {
 	label := fmt.Sprintf("  %s %-17s %6s rep %d/%d", EchoName, s.Kind, sizeName(p.Size), rep, e.Reps)
-	srv := r.startEchoServerFor(ctx, e, s, idle)
+	srv := r.startEchoServerFor(ctx, e, s, idle, label, &p.Failure)
 	if srv == nil {
 		return false
 	}
@@ -208,7 +227,7 @@ func (r *runner) echoRate(ctx context.Context, e *EchoOutcome, s *EchoSeries, p 
 		err = errors.New("no request in the window")
 	}
 	if err != nil {
-		r.echoFailed(s, label, err)
+		r.echoFailed(s, label, err, &p.Failure)
 		return false
 	}
 	per := func(sec float64) float64 { return sec / float64(res.Requests) * 1e6 }
@@ -270,29 +289,35 @@ func (r *runner) echoIdle(ctx context.Context, e *EchoOutcome, s *EchoSeries, sr
 		err = fmt.Errorf("client reported %d connections, %d KB", res.IdleConns, res.IdleRSSKB)
 	}
 	if err != nil {
-		r.echoFailed(s, label, err)
+		r.echoFailed(s, label, err, &s.IdleFailure)
 		return
 	}
 	s.IdleBytes = float64(res.IdleRSSKB-res.BaseRSSKB) * 1024 / float64(res.IdleConns)
 	fmt.Fprintf(r.progress, "%s %.0f B/conn (RSS %d KB -> %d KB)\n", label, s.IdleBytes, res.BaseRSSKB, res.IdleRSSKB)
 }
 
-// echoFailed records why a server has no figure: exit status 3 is a kind
-// its worker lacks (the aio kinds, before server_aio.go is built in), 4 a
-// missing Python package; anything else a failure, after which the server
-// is not run again.
-func (r *runner) echoFailed(s *EchoSeries, label string, err error) {
+// echoFailed records why a figure is missing. Exit status 3 is a kind its
+// worker lacks (the aio kinds, before server_aio.go is built in), 4 a
+// missing Python package: the server is then unavailable or skipped in
+// every table, and not run again. Anything else is a failure of that
+// figure alone, kept in *failure (a point's or the idle run's), and of the
+// run: the server goes on with its other figures.
+func (r *runner) echoFailed(s *EchoSeries, label string, err error, failure *string) {
 	var ex *exitError
+	status, note := Failed, err.Error()
 	switch {
 	case errors.As(err, &ex) && ex.code == echo.ExitNoKind:
-		s.Status, s.Note = Unavailable, "not built: "+ex.stderr
+		status, note = Unavailable, "not built: "+ex.stderr
+		s.Status, s.Note = status, note
 	case errors.As(err, &ex) && ex.code == 4 && isPython(s.Runtime):
-		s.Status, s.Note = Skipped, ex.Error()
+		status, note = Skipped, ex.Error()
+		s.Status, s.Note = status, note
 	default:
-		s.Status, s.Note = Failed, err.Error()
-		r.rep.Failures = append(r.rep.Failures, fmt.Sprintf("%s in %s: %v", EchoName, s.Kind, err))
+		*failure = note
+		// "echo aio-portable idle 10,000: ..."
+		r.rep.Failures = append(r.rep.Failures, strings.Join(strings.Fields(label), " ")+": "+note)
 	}
-	fmt.Fprintf(r.progress, "%s %s\n", label, statusWord(&Series{Status: s.Status, Note: s.Note}))
+	fmt.Fprintf(r.progress, "%s %s\n", label, statusWord(&Series{Status: status, Note: note}))
 }
 
 func sizeName(n int) string {

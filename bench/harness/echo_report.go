@@ -47,7 +47,11 @@ func writeEchoSize(b *bytes.Buffer, e *EchoOutcome, size int) {
 	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range e.Series {
 		p := s.Of(size)
-		if s.Status != OK || p == nil || len(p.Rate) == 0 {
+		switch {
+		case s.Status == OK && p != nil && p.Failure != "":
+			fmt.Fprintf(b, "| %s | %s | | | | | |\n", s.Kind, failedCell(p.Failure))
+			continue
+		case s.Status != OK || p == nil || len(p.Rate) == 0:
 			fmt.Fprintf(b, "| %s | %s | | | | | |\n", s.Kind, echoStatusCell(s))
 			continue
 		}
@@ -72,6 +76,8 @@ func writeEchoIdle(b *bytes.Buffer, e *EchoOutcome) {
 		switch {
 		case s.IdleBytes >= 0:
 			cell = fmt.Sprintf("%.0f", s.IdleBytes)
+		case s.Status == OK && s.IdleFailure != "":
+			cell = failedCell(s.IdleFailure)
 		case s.Status == OK && s.IdleNote != "":
 			cell = "not measured: " + strings.ReplaceAll(s.IdleNote, "|", "\\|")
 		}
@@ -85,6 +91,11 @@ func echoStatusCell(s *EchoSeries) string {
 		return "not built (bench/echo/server_aio.go)"
 	}
 	return statusCell(&Series{Status: s.Status, Note: s.Note})
+}
+
+// failedCell is the cell of a figure whose run failed.
+func failedCell(why string) string {
+	return statusCell(&Series{Status: Failed, Note: why})
 }
 
 func medianOrDash(xs []float64) string {
@@ -133,7 +144,7 @@ func echoMedian(e *EchoOutcome, kind string, size int, f echoFigure) float64 {
 		return -1
 	}
 	p := s.Of(size)
-	if p == nil {
+	if p == nil || p.Failure != "" {
 		return -1
 	}
 	var xs []float64

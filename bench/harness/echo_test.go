@@ -148,3 +148,89 @@ func TestEchoSkipsMissingPeersCleanly(t *testing.T) {
 		}
 	}
 }
+
+// fakeEchoWorker is a worker whose servers answer at once and whose client
+// reports made-up figures: the aio-portable server's idle run fails (as a
+// server that runs out of descriptors does), and so does go-net's rate
+// run.
+const fakeEchoWorker = `#!/bin/sh
+if [ "$1" = echo-server ]; then
+	case "$3" in
+	aio-portable) port=1 ;;
+	go-net) port=2 ;;
+	*) port=3 ;;
+	esac
+	echo "{\"addr\":\"127.0.0.1:$port\",\"pid\":$$,\"nofile\":0}"
+	cat >/dev/null
+	exit 0
+fi
+shift
+addr= idle=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--addr) addr=$2; shift ;;
+	--idle) idle=$2; shift ;;
+	esac
+	shift
+done
+if [ -n "$idle" ]; then
+	if [ "$addr" = 127.0.0.1:1 ]; then
+		echo "echo-client: connection 90 of 100: connection reset by peer" >&2
+		exit 1
+	fi
+	echo "{\"requests\":0,\"seconds\":0,\"idle_conns\":$idle,\"base_rss_kb\":1000,\"idle_rss_kb\":2000}"
+	exit 0
+fi
+if [ "$addr" = 127.0.0.1:2 ]; then
+	echo "echo-client: connection refused" >&2
+	exit 1
+fi
+echo '{"requests":1000,"seconds":0.5,"server_user_s":0.001,"server_sys_s":0.002,"client_user_s":0.001,"client_sys_s":0.001,"syscalls":2000}'
+`
+
+// TestAFailedEchoPointFailsItsOwnTableOnly: aio-portable's idle run fails
+// and go-net's rate run fails; each is failed in that table alone, and the
+// other figures of both servers are reported.
+func TestAFailedEchoPointFailsItsOwnTableOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("shell scripts")
+	}
+	worker := filepath.Join(t.TempDir(), "worker")
+	if err := os.WriteFile(worker, []byte(fakeEchoWorker), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(t.Context(), Options{Smoke: true, Only: []string{EchoName}, Syscalls: SyscallsOff,
+		Worker: []string{worker}, Pythons: []string{"/nonexistent/python3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 2 {
+		t.Errorf("failures %q, want aio-portable's idle run and go-net's rate run", rep.Failures)
+	}
+	size := echoSmoke.sizes[0]
+	portable, goNet := rep.Echo.Of("aio-portable"), rep.Echo.Of("go-net")
+	if p := portable.Of(size); portable.Status != OK || p.Failure != "" || len(p.Rate) != 1 || p.Rate[0] != 2000 {
+		t.Errorf("aio-portable: status %v, point %+v; want its rate of 2000 req/s", portable.Status, p)
+	}
+	if !strings.Contains(portable.IdleFailure, "connection reset by peer") || portable.IdleBytes != -1 {
+		t.Errorf("aio-portable: idle failure %q, %v B; want the client's error", portable.IdleFailure, portable.IdleBytes)
+	}
+	if p := goNet.Of(size); goNet.Status != OK || !strings.Contains(p.Failure, "connection refused") || len(p.Rate) != 0 {
+		t.Errorf("go-net: status %v, point %+v; want the rate run's failure", goNet.Status, p)
+	}
+	if goNet.IdleFailure != "" || goNet.IdleBytes != 1000*1024/100 {
+		t.Errorf("go-net: idle %v B, failure %q; want 10240 B from a server of its own", goNet.IdleBytes, goNet.IdleFailure)
+	}
+	md := echoMarkdown(t, rep.Echo)
+	for _, want := range []string{
+		"| aio-portable | 2,000 | 2,000 – 2,000 |",
+		"| go-net | **failed**: ",
+		"| aio-portable | **failed**: ",
+		"| go-net | 10240 |",
+		"| aio-epoll | 10240 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the echo section lacks %q:\n%s", want, md)
+		}
+	}
+}
