@@ -1,3 +1,5 @@
+//go:build unix
+
 package aio_test
 
 // Signals under WithSignals, after CPython's asyncio.Runner
