@@ -10,7 +10,7 @@ import (
 
 // writeEcho writes the echo workload's section: what it measures, a table
 // per message size, the memory per idle connection and issue 14's targets.
-func writeEcho(b *bytes.Buffer, e *EchoOutcome) {
+func writeEcho(b *bytes.Buffer, e *EchoOutcome, syscallUser float64) {
 	fmt.Fprintf(b, "### %s\n\n", EchoName)
 	fmt.Fprintf(b, "Echo over TCP on 127.0.0.1, as vmbench and uvloop's examples/bench run it: a client in a Go process of its own "+
 		"keeps %d connections busy, each sending a message, reading it back whole, then sending the next; "+
@@ -34,35 +34,48 @@ func writeEcho(b *bytes.Buffer, e *EchoOutcome) {
 		fmt.Fprintf(b, "- `%s`: %s\n", s.Kind, s.What)
 	}
 	b.WriteString("\n")
+	if syscallUser > 0 {
+		fmt.Fprintf(b, "The column \"user beyond its syscalls\" is the server's user µs/req less its syscalls per request times the user CPU this machine charges to a syscall (%s a getppid; see Machine and run): what the runtime's own code costs a request, on a machine where the switch back from a syscall shows as user time.\n\n", formatFigure(syscallUser, "ns"))
+	}
 	for _, size := range e.Sizes {
-		writeEchoSize(b, e, size)
+		writeEchoSize(b, e, size, syscallUser)
 	}
 	writeEchoIdle(b, e)
 	writeEchoTargets(b, e)
 }
 
-func writeEchoSize(b *bytes.Buffer, e *EchoOutcome, size int) {
+func writeEchoSize(b *bytes.Buffer, e *EchoOutcome, size int, syscallUser float64) {
 	fmt.Fprintf(b, "#### %s messages\n\n", sizeName(size))
-	b.WriteString("| server | req/s | min – max | server user µs/req | server system µs/req | syscalls/req (by call) | client CPU µs/req |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| server | req/s | min – max | server user µs/req | user beyond its syscalls | server system µs/req | syscalls/req (by call) | client CPU µs/req |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, s := range e.Series {
 		p := s.Of(size)
 		switch {
 		case s.Status == OK && p != nil && p.Failure != "":
-			fmt.Fprintf(b, "| %s | %s | | | | | |\n", s.Kind, failedCell(p.Failure))
+			fmt.Fprintf(b, "| %s | %s | | | | | | |\n", s.Kind, failedCell(p.Failure))
 			continue
 		case s.Status != OK || p == nil || len(p.Rate) == 0:
-			fmt.Fprintf(b, "| %s | %s | | | | | |\n", s.Kind, echoStatusCell(s))
+			fmt.Fprintf(b, "| %s | %s | | | | | | |\n", s.Kind, echoStatusCell(s))
 			continue
 		}
 		sc := "—"
 		if p.Syscalls >= 0 {
 			sc = num(p.Syscalls) + byCall(p)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s – %s | %s | %s | %s | %s |\n", s.Kind, perSecond(median(p.Rate)),
-			perSecond(slices.Min(p.Rate)), perSecond(slices.Max(p.Rate)), medianOrDash(p.User), medianOrDash(p.Sys), sc, medianOrDash(p.Client))
+		fmt.Fprintf(b, "| %s | %s | %s – %s | %s | %s | %s | %s | %s |\n", s.Kind, perSecond(median(p.Rate)),
+			perSecond(slices.Min(p.Rate)), perSecond(slices.Max(p.Rate)), medianOrDash(p.User), userBeyondSyscalls(p, syscallUser),
+			medianOrDash(p.Sys), sc, medianOrDash(p.Client))
 	}
 	b.WriteString("\n")
+}
+
+// userBeyondSyscalls is a point's user µs/req less what its syscalls are
+// charged as user time, or "—" without the figures it needs.
+func userBeyondSyscalls(p *EchoPoint, syscallUser float64) string {
+	if len(p.User) == 0 || p.Syscalls < 0 || syscallUser <= 0 {
+		return "—"
+	}
+	return num(max(0, median(p.User)-p.Syscalls*syscallUser/1000))
 }
 
 func writeEchoIdle(b *bytes.Buffer, e *EchoOutcome) {

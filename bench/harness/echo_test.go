@@ -63,8 +63,8 @@ func TestEchoSectionHasATablePerSizeAndTheIdleMemory(t *testing.T) {
 	md := echoMarkdown(t, sampleEcho(false))
 	for _, want := range []string{
 		"#### 1 KiB messages", "#### 10 KiB messages", "#### 100 KiB messages",
-		"| go-net | 60,000 | 54,000 – 66,000 | 3.00 | 8.00 | 2.10 | 12.0 |",
-		"| uvloop-protocols | 82,000 | 73,800 – 90,200 | 3.00 | 8.00 | 2.10: read 1.00, write 1.00, other 0.10 | 12.0 |",
+		"| go-net | 60,000 | 54,000 – 66,000 | 3.00 | — | 8.00 | 2.10 | 12.0 |",
+		"| uvloop-protocols | 82,000 | 73,800 – 90,200 | 3.00 | — | 8.00 | 2.10: read 1.00, write 1.00, other 0.10 | 12.0 |",
 		"| aio-epoll | not built (bench/echo/server_aio.go) |",
 		"| trio | skipped (see the notes) |",
 		"#### Memory per idle connection", "10,000 connections", "| uvloop-protocols | 1000 |",
@@ -72,6 +72,28 @@ func TestEchoSectionHasATablePerSizeAndTheIdleMemory(t *testing.T) {
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the echo section lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// TestEchoUserCPUBeyondSyscallsTakesOffWhatTheMachineChargesASyscall: with
+// the machine's user share of a syscall measured, each row also gives the
+// user time less that share times the row's syscalls per request.
+func TestEchoUserCPUBeyondSyscallsTakesOffWhatTheMachineChargesASyscall(t *testing.T) {
+	r := sampleReport()
+	r.Machine.SyscallUser = 500 // ns
+	r.Echo = sampleEcho(false)
+	var b bytes.Buffer
+	if err := r.Markdown(&b, "aio-bench --only echo", ""); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"| go-net | 60,000 | 54,000 – 66,000 | 3.00 | 1.95 | 8.00 | 2.10 | 12.0 |", // 3.00 - 2.10 × 0.5
+		"500 ns a getppid",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
 		}
 	}
 }

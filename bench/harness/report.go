@@ -44,7 +44,7 @@ func (r *Report) Markdown(w io.Writer, command, chart string) error {
 		r.writeOutcome(&b, o)
 	}
 	if r.Echo != nil {
-		writeEcho(&b, r.Echo)
+		writeEcho(&b, r.Echo, r.Machine.SyscallUser)
 	}
 	if len(r.Notes) > 0 || len(r.Failures) > 0 {
 		b.WriteString("## Notes\n\n")
