@@ -23,6 +23,12 @@ func Gather[T any](ctx context.Context, fns ...func(context.Context) (T, error))
 	if err != nil {
 		return nil, err
 	}
+	if len(fns) > 0 {
+		for g.j.pending() { // g.j.wait(), written out (see joiner.wait)
+			g.j.wake.t.park(noCancel, &g.j.wake)
+		}
+		g.end()
+	}
 	if g.j.first != nil {
 		return nil, g.j.first
 	}
@@ -55,6 +61,12 @@ func GatherAll[T any](ctx context.Context, fns ...func(context.Context) (T, erro
 	if err != nil {
 		return nil, err
 	}
+	if len(fns) > 0 {
+		for g.j.pending() { // g.j.wait(), written out (see joiner.wait)
+			g.j.wake.t.park(noCancel, &g.j.wake)
+		}
+		g.end()
+	}
 	res := make([]Result[T], len(g.children))
 	for i, c := range g.children {
 		res[i] = Result[T]{c.result, c.err}
@@ -73,7 +85,8 @@ type gathering[T any] struct {
 	children []*Task[T]
 }
 
-// gather runs fns in a scope of their own and waits for all of them. With
+// gather starts fns in a scope of their own; the caller then waits for
+// all of them, in its own frame (see joiner.wait), and calls end. With
 // failFast, the first error cancels the scope. It returns an error of its
 // own for bad use, before anything starts.
 func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), failFast bool) (*gathering[T], error) {
@@ -99,9 +112,13 @@ func gather[T any](ctx context.Context, fns []func(context.Context) (T, error), 
 		g.j.add(&g.children[i].taskBase)
 		l.launch(&g.children[i].taskBase, false)
 	}
-	g.j.wait()
-	g.scope.unlink()
 	return g, nil
+}
+
+// end closes the gathering once its tasks have finished.
+func (g *gathering[T]) end() {
+	g.j.waited()
+	g.scope.unlink()
 }
 
 // isCancel reports whether err is a cancellation: an await's

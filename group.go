@@ -61,7 +61,10 @@ func WithTaskGroup(ctx context.Context, fn func(ctx context.Context, tg *TaskGro
 	defer tg.unwind()
 	err = fn(&tg.node.ctx, tg)
 	tg.bodyReturned(err)
-	tg.join.wait()
+	for tg.join.pending() { // tg.join.wait(), written out (see joiner.wait)
+		tg.owner.park(noCancel, &tg.join.wake)
+	}
+	tg.join.waited()
 	return tg.end(err)
 }
 

@@ -50,11 +50,36 @@ func (j *joiner) taskDone(t *taskBase) {
 // wait parks the waiter until every task has finished. It is shielded: an
 // outer cancellation reaches the tasks through the scope, and the waiter
 // must still wait until they have finished.
+//
+// Gather and WithTaskGroup write it out, as
+//
+//	for j.pending() {
+//		j.wake.t.park(noCancel, &j.wake)
+//	}
+//	j.waited()
+//
+// so that the park is made in their own frame: a parked waiter's frames
+// are stack that its goroutine holds and that every collection walks, and
+// an eager async_tree has thousands of them.
 func (j *joiner) wait() {
-	j.waiting = true
-	for j.left > 0 {
+	for j.pending() {
 		j.wake.t.park(noCancel, &j.wake)
 	}
+	j.waited()
+}
+
+// pending reports whether tasks are left to wait for, and if so marks the
+// waiter as parked until they are.
+func (j *joiner) pending() bool {
+	if j.left == 0 {
+		return false
+	}
+	j.waiting = true
+	return true
+}
+
+// waited ends a wait: no task is left.
+func (j *joiner) waited() {
 	j.waiting = false
 	j.wake.stop(j.scope.loop)
 }

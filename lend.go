@@ -30,7 +30,18 @@ package aio
 // in a body pays two stores more than a task's own. No lock, no channel, no
 // allocation: BenchmarkASend* against gen's BenchmarkSend.
 
-// suspendLent is suspend called from the goroutine g of a generator body
+// Suspending a task hands control back to the loop until the task's next
+// step; park and Sleep write it out where they switch (a frame less on
+// every parked task's stack). The caller may be a generator body that the
+// task resumed, on a goroutine of its own that the task lent its identity
+// to (coro.ResumeFrom): the coroutine switch is symmetric, so suspending
+// the task's coroutine from there hands control to the loop, and the
+// loop's next resume of the task comes back there, on the body's
+// goroutine. The loop's slot, not goid.G, tells the two apart: it names the
+// goroutine running now (the await that parks checked it), and reading it
+// is a load where goid.G is a call.
+
+// suspendLent suspends the task from the goroutine g of a generator body
 // that the task resumed.
 func (t *taskBase) suspendLent(g uintptr) {
 	l := t.node.loop

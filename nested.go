@@ -103,10 +103,11 @@ func insideTask() bool {
 }
 
 // startLocalName and loopName are the functions at the bottom of every
-// task's goroutine (the serving loop of a coroutine of a loop's pool) and of
+// task's goroutine (the serving loop of a coroutine of a loop's pool, the
+// closure that Pool.startLocal returns) and of
 // the loop's, which insideTaskByStack looks for.
 var (
-	startLocalName = strings.TrimSuffix(funcName(coro.NewLocalPool), "NewLocalPool") + "(*Pool).startLocal"
+	startLocalName = strings.TrimSuffix(funcName(coro.NewLocalPool), "NewLocalPool") + "(*Pool).startLocal.func1"
 	loopName       = funcName((*Loop).runUntil)
 )
 

@@ -277,23 +277,6 @@ func recoverTask(t *taskBase) {
 	}
 }
 
-// suspend hands control back to the loop until the task's next step. The
-// caller may be a generator body that the task resumed, on a goroutine of
-// its own that the task lent its identity to (coro.ResumeFrom): the
-// coroutine switch is symmetric, so suspending the task's coroutine from
-// there hands control to the loop, and the loop's next resume of the task
-// comes back here, on the body's goroutine (see lend.go).
-// The loop's slot, not goid.G, tells the two apart: it names the goroutine
-// running now (the await that parks checked it), and reading it is a load
-// where goid.G is a call.
-func (t *taskBase) suspend() {
-	if g := t.node.loop.curG.Load(); g != t.co.G() {
-		t.suspendLent(g)
-		return
-	}
-	t.co.Suspend()
-}
-
 // run is one step of the task, called by the loop.
 func (t *taskBase) run(l *Loop) {
 	t.queued = false

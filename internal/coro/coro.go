@@ -105,7 +105,7 @@ func newCoro(p *Pool) *Coro {
 			panic("coro: a local pool's new Coro must be resumed before the next Get makes another")
 		}
 		if p.seq == nil {
-			p.seq = p.startLocal
+			p.seq = p.startLocal()
 		}
 		c.Next, c.stop = iter.Pull(p.seq)
 		p.starting = c
@@ -115,14 +115,25 @@ func newCoro(p *Pool) *Coro {
 	return c
 }
 
-// startLocal is the goroutine of a Coro of local pool p, which its first
-// Resume starts: the Coro is the one Get made last.
-func (p *Pool) startLocal(yield func(struct{}) bool) {
-	c := p.starting
-	p.starting = nil
-	// loop's body, written out: a frame less under every task's function.
-	c.Switch, c.g = yield, goid.G()
-	for c.serve() {
+// startLocal returns the goroutine of the Coros of local pool p, which a
+// Coro's first Resume starts: the Coro is the one Get made last. It is a
+// closure, not the method value p.startLocal, whose wrapper was one more
+// frame under every task's function: stack that its goroutine holds, and
+// that every collection walks, for each of the thousands of coroutines
+// that a loop keeps parked or idle. It is not inlined, so that the
+// closure's name, which the kernel looks for on a stack where goroutines
+// have no identity, stays (*Pool).startLocal.func1.
+//
+//go:noinline
+func (p *Pool) startLocal() func(yield func(struct{}) bool) {
+	return func(yield func(struct{}) bool) {
+		c := p.starting
+		p.starting = nil
+		// loop's body, written out: a frame less under every task's
+		// function.
+		c.Switch, c.g = yield, goid.G()
+		for c.serve() {
+		}
 	}
 }
 
