@@ -94,8 +94,14 @@ type wheel struct {
 
 // A bucket is a list of chunks: it grows without copying what it holds
 // (a slice that doubled moved 600 bytes an operation at a million
-// pending timers) and its chunks are reused.
-type bucket struct{ head, tail *chunk }
+// pending timers) and its chunks are reused. min is the earliest deadline
+// of the entries added to it, so that the real clock's wait can end at the
+// exact deadline without moving the wheel (see next); an entry disarmed
+// since may make it early, never late.
+type bucket struct {
+	head, tail *chunk
+	min        int64
+}
 
 type chunk struct {
 	n    int
@@ -104,6 +110,9 @@ type chunk struct {
 }
 
 func (w *wheel) add(b *bucket, e timerEntry) {
+	if b.head == nil || e.when < b.min {
+		b.min = e.when
+	}
 	c := b.tail
 	if c == nil || c.n == chunkLen {
 		c = w.chunk()
@@ -328,13 +337,19 @@ func (q *timerQueue) dropStale() {
 }
 
 // next returns the deadline of the earliest live timer; ok is false when
-// there is none. On the real clock it may return an earlier time, the start
-// of the wheel's bucket that holds the earliest timer, without moving the
-// wheel there: the loop wakes then, and due cascades the bucket. So the
-// horizon never runs ahead of the clock by more than a bucket of level 0,
-// which keeps the timers that are armed meanwhile in the wheel rather than
-// in the heap. A virtual clock jumps to next's time, so there next moves
-// the wheel and returns the exact deadline.
+// there is none. A virtual clock jumps to next's time, so there next moves
+// the wheel and returns the exact deadline. On the real clock next does not
+// move the wheel beyond a bucket of level 0: it returns the earliest
+// deadline of the wheel's earliest bucket (bucket.min), which is exact
+// unless that bucket's earliest timer was disarmed, and then earlier. The
+// loop wakes then, and due cascades the bucket. So the horizon never runs
+// ahead of the clock by more than a bucket of level 0, which keeps the
+// timers armed meanwhile in the wheel rather than in the heap, and the
+// loop's wait ends at a deadline, never at a bucket's start: a wake-up
+// earlier than the deadline, which lands after it when the thread is late,
+// would fire the timer before the outside completions due at the same
+// instant reach the inbox (asyncio looks at I/O first, then at the timers
+// due).
 func (q *timerQueue) next() (when int64, ok bool) {
 	for {
 		q.dropStale()
@@ -346,7 +361,7 @@ func (q *timerQueue) next() (when int64, ok bool) {
 		}
 		level, slot, start := q.earliest()
 		if level > 0 && !q.jumps {
-			return int64(start << tickShift), true
+			return q.wheel.buckets[level][slot].min, true
 		}
 		q.step(level, slot, start)
 	}

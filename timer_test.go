@@ -293,3 +293,72 @@ func TestATimerDisarmedAndRearmedInOneStepFiresOnceAtItsLastDeadlineAfterEqualOn
 		}
 	}
 }
+
+// On the real clock the loop sleeps until next's time. It must be the
+// earliest deadline itself, not the start of the wheel bucket that holds
+// it: a wake-up at a bucket's start that comes late lands after the
+// deadline, and the loop fires the timer before an outside completion due
+// at the same instant has reached the inbox (asyncio-executor's a and b).
+// Nor may next move the wheel's horizon past the clock by more than a tick
+// of level 0, or the timers armed meanwhile go to the heap.
+func TestTheRealClocksNextIsTheEarliestDeadlineAndLeavesTheWheelAtTheClock(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 2000 {
+		var q timerQueue
+		var fired []int
+		n := 1 + rng.IntN(64)
+		probes := make([]probe, n)
+		deadline := make([]int64, n) // of the armed probes
+		now := int64(0)
+		recent := make([]int64, 0, 8)
+		disarmed := false // in this round
+		for i := range probes {
+			probes[i] = probe{id: i, fired: &fired}
+			deadline[i] = max(randomDeadline(rng, now, recent), 0)
+			if len(recent) < cap(recent) {
+				recent = append(recent, deadline[i])
+			}
+			q.arm(&probes[i].tm, &probes[i], deadline[i])
+		}
+		for q.len() > 0 {
+			earliest := int64(1<<63 - 1)
+			for i := range probes {
+				if probes[i].tm.armed() {
+					earliest = min(earliest, deadline[i])
+				}
+			}
+			when, ok := q.next()
+			switch {
+			case !ok || when > earliest:
+				t.Fatalf("round %d: next = %d, %v; the earliest deadline is %d", round, when, ok, earliest)
+			case when != earliest && !disarmed:
+				t.Fatalf("round %d: next = %d with no timer disarmed; the earliest deadline is %d", round, when, earliest)
+			}
+			if limit := (max(now, when)>>tickShift + 1) << tickShift; q.horizon > limit {
+				t.Fatalf("round %d: next moved the horizon to %d, the clock is at %d and the deadline %d", round, q.horizon, now, when)
+			}
+			now = max(now, when) // the loop wakes at the deadline
+			for {
+				f, ok := q.due(now)
+				if !ok {
+					break
+				}
+				f.fire(nil)
+			}
+			// What fired may be armed again, earlier than those left; in
+			// half the rounds, a timer left is disarmed: next may then be
+			// the deadline it had (the loop wakes early, for nothing), never
+			// later than the earliest armed one.
+			for i := range probes {
+				if !probes[i].tm.armed() && rng.IntN(4) == 0 && len(fired) < 10*n {
+					deadline[i] = now + rng.Int64N(1<<uint(10+rng.IntN(40)))
+					q.arm(&probes[i].tm, &probes[i], deadline[i])
+				}
+			}
+			if i := rng.IntN(n); round%2 == 1 && probes[i].tm.armed() {
+				q.disarm(&probes[i].tm)
+				disarmed = true
+			}
+		}
+	}
+}
