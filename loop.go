@@ -29,7 +29,6 @@ type Loop struct {
 	io     *reactor   // I/O readiness, nil until a task registers an fd
 
 	current *taskBase // the task running now, nil between steps
-	warm    uintptr   // what warmNext read, so that the reads are kept
 	g       uintptr   // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.

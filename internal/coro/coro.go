@@ -42,8 +42,10 @@ package coro
 import (
 	"iter"
 	"sync"
+	"unsafe"
 
 	"github.com/aio-go/aio/internal/goid"
+	"github.com/aio-go/aio/internal/prefetch"
 )
 
 // Body is the code a Coro runs. Run may call c.Suspend any number of times.
@@ -257,6 +259,19 @@ func (c *Coro) Resume() (ended bool) {
 // for every body it runs: 0 before its first Resume, and where goid has no
 // support.
 func (c *Coro) G() uintptr { return c.g }
+
+// Prefetch starts fetching the first things that resuming c reads: its
+// goroutine's descriptor and its switch's closure (package prefetch). A
+// Coro that has not started has no goroutine yet.
+func (c *Coro) Prefetch() {
+	prefetch.Line(c.g)
+	prefetch.Line(*(*uintptr)(unsafe.Pointer(&c.Next)))
+}
+
+// PrefetchStack starts fetching the top of c's parked goroutine's stack,
+// which resuming c returns into. It reads the goroutine's descriptor: call
+// it for a Coro whose Prefetch ran a little earlier.
+func (c *Coro) PrefetchStack() { prefetch.Stack(c.g) }
 
 // End, called once after Resume reported an end, returns what the body
 // panicked with (nil if it returned, Goexit if it called runtime.Goexit) and
