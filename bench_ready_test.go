@@ -6,12 +6,17 @@ import (
 	"testing"
 
 	"github.com/aio-go/aio"
+	"github.com/aio-go/aio/internal/goid"
+	"github.com/aio-go/aio/internal/prefetch"
 )
 
 // Steps with many ready tasks: readyTasks tasks yield with Sleep(0) in
 // turn, so every step resumes a task whose stack and structures the
 // 99,999 steps before it have pushed out of the caches. The floor beside it
-// is a raw iter.Pull round robin over as many coroutines.
+// is a raw iter.Pull round robin over as many coroutines; a second one
+// prefetches what the next resumes read, as the loop does for its next
+// ready tasks (warmNext), which shows what the loop's own work costs once
+// both hide their misses alike.
 
 const readyTasks = 100_000
 
@@ -92,5 +97,49 @@ func BenchmarkPullRoundRobinBaseline(b *testing.B) {
 		if i++; i == readyTasks {
 			i = 0
 		}
+	}
+}
+
+// BenchmarkPullRoundRobinPrefetchBaseline is BenchmarkPullRoundRobinBaseline
+// with the loop's prefetching: each resume first fetches the stack top of
+// the next coroutine's goroutine and the descriptor of the one after (the
+// loop fetches two more links, its task and coroutine, which a raw round
+// robin does not have).
+func BenchmarkPullRoundRobinPrefetchBaseline(b *testing.B) {
+	nexts := make([]func() (int, bool), readyTasks)
+	stops := make([]func(), readyTasks)
+	gs := make([]uintptr, readyTasks)
+	for i := range nexts {
+		nexts[i], stops[i] = iter.Pull(func(yield func(int) bool) {
+			gs[i] = goid.G()
+			for n := 0; yield(stackTouch(n)); n++ {
+			}
+		})
+	}
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	for range 2 {
+		for _, next := range nexts {
+			next()
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		j := i + 1
+		if j == readyTasks {
+			j = 0
+		}
+		k := j + 1
+		if k == readyTasks {
+			k = 0
+		}
+		prefetch.Stack(gs[j])
+		prefetch.Line(gs[k])
+		nexts[i]()
+		i = j
 	}
 }
