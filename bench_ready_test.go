@@ -68,28 +68,39 @@ func stackTouch(i int) int {
 	return frame[i%len(frame)]
 }
 
-// BenchmarkPullRoundRobinBaseline is one resume of a raw iter.Pull
-// coroutine among readyTasks, resumed in turn, each touching a little of
-// its stack: the floor under BenchmarkSleep0ManyReady.
-func BenchmarkPullRoundRobinBaseline(b *testing.B) {
-	nexts := make([]func() (int, bool), readyTasks)
+// pullRing starts readyTasks raw iter.Pull coroutines, each touching a
+// little of its stack at every resume, and resumes them all twice, so that
+// every one has started. It returns their next functions and their
+// goroutines' identities (internal/goid); b's cleanup stops them.
+func pullRing(b *testing.B) (nexts []func() (int, bool), gs []uintptr) {
+	nexts = make([]func() (int, bool), readyTasks)
 	stops := make([]func(), readyTasks)
+	gs = make([]uintptr, readyTasks)
 	for i := range nexts {
 		nexts[i], stops[i] = iter.Pull(func(yield func(int) bool) {
+			gs[i] = goid.G()
 			for n := 0; yield(stackTouch(n)); n++ {
 			}
 		})
 	}
-	defer func() {
+	b.Cleanup(func() {
 		for _, stop := range stops {
 			stop()
 		}
-	}()
+	})
 	for range 2 {
 		for _, next := range nexts {
 			next()
 		}
 	}
+	return nexts, gs
+}
+
+// BenchmarkPullRoundRobinBaseline is one resume of a raw iter.Pull
+// coroutine among readyTasks, resumed in turn, each touching a little of
+// its stack: the floor under BenchmarkSleep0ManyReady.
+func BenchmarkPullRoundRobinBaseline(b *testing.B) {
+	nexts, _ := pullRing(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -106,26 +117,7 @@ func BenchmarkPullRoundRobinBaseline(b *testing.B) {
 // loop fetches two more links, its task and coroutine, which a raw round
 // robin does not have).
 func BenchmarkPullRoundRobinPrefetchBaseline(b *testing.B) {
-	nexts := make([]func() (int, bool), readyTasks)
-	stops := make([]func(), readyTasks)
-	gs := make([]uintptr, readyTasks)
-	for i := range nexts {
-		nexts[i], stops[i] = iter.Pull(func(yield func(int) bool) {
-			gs[i] = goid.G()
-			for n := 0; yield(stackTouch(n)); n++ {
-			}
-		})
-	}
-	defer func() {
-		for _, stop := range stops {
-			stop()
-		}
-	}()
-	for range 2 {
-		for _, next := range nexts {
-			next()
-		}
-	}
+	nexts, gs := pullRing(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

@@ -144,9 +144,10 @@ func render(samples map[string][]float64, rounds int) string {
 		case p.max > 0:
 			target = fmt.Sprintf("≤ %.2f×", p.max)
 			met = yes(base > 0 && a/base <= p.max)
-		case p.unit == "ns/task":
+		case strings.HasPrefix(p.note, "none"):
 			// No target of its own: it shows how close spawn is to
-			// the floor that any goroutine per task sets.
+			// the floor that any goroutine per task sets, or what the
+			// loop's own work costs over a floor that prefetches too.
 		case p.unit == "B/task":
 			// 3 KB as Go counts it (its 2 KB minimum stack is 2,048
 			// bytes), as the harness counts issue 5's 2.5 KB.
