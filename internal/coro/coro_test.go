@@ -59,7 +59,7 @@ func TestEndedCoroIsReusedWithItsGoroutine(t *testing.T) {
 	if p.Idle() != 1 {
 		t.Fatalf("Idle = %d after one ended body, want 1", p.Idle())
 	}
-	before := runtime.NumGoroutine()
+	g1 := c1.G()
 	c2 := p.Get(fn(func(*coro.Coro) {}))
 	if c2 != c1 {
 		t.Fatal("Get did not reuse the idle Coro")
@@ -67,10 +67,13 @@ func TestEndedCoroIsReusedWithItsGoroutine(t *testing.T) {
 	if !c2.Resume() {
 		t.Fatal("second body did not end")
 	}
-	c2.End(p)
-	if after := runtime.NumGoroutine(); after > before {
-		t.Fatalf("goroutines %d -> %d across a reused body", before, after)
+	// The same goroutine ran it: comparing identities, not counts, which
+	// another test's goroutine still exiting or a runtime goroutine
+	// starting would move.
+	if g := c2.G(); g != g1 {
+		t.Fatalf("the reused body ran on goroutine %#x, the first on %#x", g, g1)
 	}
+	c2.End(p)
 }
 
 func TestPanicInBodyIsHandedToEndAndCoroSurvives(t *testing.T) {
@@ -118,16 +121,22 @@ func TestKillUnwindsSuspendedBodyEvenIfItSuspendsAgain(t *testing.T) {
 		t.Error("Suspend returned after Kill")
 	}))
 	c.Resume()
-	before := runtime.NumGoroutine()
+	// The body's goroutine is found by its frames, not by a count of
+	// goroutines, which another test's goroutine still exiting or a
+	// runtime goroutine starting would move (a fresh clone's CI run saw
+	// the count unchanged).
+	const body = "TestKillUnwindsSuspendedBodyEvenIfItSuspendsAgain.func"
+	if n := goroutinesIn(body); n != 1 {
+		t.Fatalf("%d goroutines run the body before Kill, want 1", n)
+	}
 	if got := c.Kill(); got != nil {
 		t.Fatalf("Kill = %v, want nil", got)
 	}
 	if deferred != 1 || recovered != 1 {
 		t.Fatalf("deferred=%d recovered=%d, want 1 and 1", deferred, recovered)
 	}
-	// Other tests' goroutines may still be exiting: only a decrease counts.
-	if after := runtime.NumGoroutine(); after >= before {
-		t.Fatalf("goroutines %d -> %d: Kill must end the Coro's goroutine", before, after)
+	if n := goroutinesIn(body); n != 0 {
+		t.Fatalf("%d goroutines still run the body after Kill: Kill must end the Coro's goroutine", n)
 	}
 	if p.Idle() != 0 {
 		t.Fatal("a killed Coro went back to the pool")
@@ -411,4 +420,25 @@ func TestFullLocalPoolKeepsTheGoroutineThatRanLast(t *testing.T) {
 	c.Resume()
 	c.Resume()
 	c.End(p)
+}
+
+// goroutinesIn counts the goroutines that have a frame of a function whose
+// name contains fn on their stack.
+func goroutinesIn(fn string) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, fn) {
+			count++
+		}
+	}
+	return count
 }
