@@ -337,7 +337,7 @@ func (t *taskBase) run(l *Loop) {
 // down each of the next four tasks, every link read out of a line fetched
 // a step before: the fourth task, the third's coroutine, the second's
 // descriptor and switch closure, the next one's stack. That took a step
-// among 100,000 ready tasks from 470 to 210 ns here (docs/design.md); with
+// among 100,000 ready tasks from 470 to 195 ns here (docs/design.md); with
 // few ready tasks, everything is cached and it costs nothing measurable.
 func (l *Loop) warmNext() {
 	q := &l.ready
