@@ -67,7 +67,7 @@ func (l *Loop) eagerStep(t *taskBase) {
 	t.state = running
 	l.current, l.inCallback = t, false
 	if g := t.co.G(); g != 0 {
-		l.curG.Store(g) // a new coroutine's body stores it (enter)
+		l.curG.Store(g) // a new coroutine names itself as it starts (coro.Pool.SetThread)
 	}
 	var step *runningStep
 	if l.debug {

@@ -26,7 +26,7 @@ import (
 //
 // The stack is found by the goroutine's numeric id, which Go does not
 // expose: a task's goroutine reads its own from the header of its
-// runtime.Stack once, when its body starts (enter), and the loop's
+// runtime.Stack once, when its body starts (enterDebug), and the loop's
 // goroutine, which runs the callbacks, when Run starts the watchdog. A
 // task that is blocked inside a generator it resumed shows its own
 // goroutine waiting for the generator's.

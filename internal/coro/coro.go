@@ -55,6 +55,16 @@ type Body interface {
 	Run(c *Coro)
 }
 
+// Recoverer is a Body that takes its own panics: a panic of its Run
+// (other than Killed) is handed to Recovered, called from the Coro's
+// deferred recovery before the panicking frames unwind, and the body then
+// ends as if Run had returned; End returns nil. It spares the body a
+// deferred recovery of its own, and the frame that comes with it.
+type Recoverer interface {
+	Body
+	Recovered(p any)
+}
+
 // Coro is a resumable body on a pooled goroutine. Get one from Pool.Get.
 type Coro struct {
 	// Next, Finished and Switch are what Resume and Suspend are made
@@ -134,6 +144,9 @@ func (p *Pool) startLocal() func(yield func(struct{}) bool) {
 		// loop's body, written out: a frame less under every task's
 		// function.
 		c.Switch, c.g = yield, goid.G()
+		if p.thread != nil {
+			p.thread.Store(c.g)
+		}
 		for c.serve() {
 		}
 	}
@@ -226,11 +239,17 @@ func (c *Coro) serve() (again bool) {
 			return
 		}
 		c.Finished = true
-		if p != Killed || !c.dead {
+		switch r, ok := c.body.(Recoverer); {
+		case p == Killed && c.dead:
+		case p == Killed:
 			// A Killed unwinding a Coro that is not being killed comes
 			// from the Suspend of another Coro, one whose identity this
 			// body was lent (ResumeFrom) and that is being killed: End
 			// passes it on, so that the resumer unwinds too.
+			c.body = &panicked{p}
+		case ok:
+			r.Recovered(p) // the body's end is a return
+		default:
 			c.body = &panicked{p}
 		}
 		again = c.Switch(struct{}{})

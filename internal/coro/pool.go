@@ -16,6 +16,7 @@ type Pool struct {
 	// Coro in starting (see newCoro).
 	seq      func(yield func(struct{}) bool)
 	starting *Coro
+	thread   *atomic.Uintptr // SetThread's
 
 	// hot holds the Coro that ended last: the common pattern is a body that
 	// ends just before the next one starts, and one atomic swap serves it
@@ -46,6 +47,18 @@ func NewLocalPool(max int) *Pool {
 	p := NewPool(max)
 	p.local = true
 	return p
+}
+
+// SetThread makes the goroutine of each new Coro of local pool p store its
+// identity (internal/goid) in slot as it starts, before the body runs: an
+// event loop's thread, which names the goroutine of the task that runs
+// (see AddThread), learns a new coroutine's goroutine that way, without a
+// call in every body. It must be called before the first Get.
+func (p *Pool) SetThread(slot *atomic.Uintptr) {
+	if !p.local {
+		panic("coro: SetThread on a shared pool")
+	}
+	p.thread = slot
 }
 
 // NewPool returns a pool that keeps at most max idle Coros (one more in a
