@@ -43,7 +43,7 @@ func newPortableBackend(r *reactor) backend { return &portableBackend{r: r} }
 func (b *portableBackend) add(f *FD) error {
 	fd := f.fd
 	if !f.owned {
-		dup, err := unix.FcntlInt(f.fd, unix.F_DUPFD_CLOEXEC, 0)
+		dup, err := dupCloexec(int(f.fd))
 		if err != nil {
 			return err
 		}
@@ -63,8 +63,6 @@ func (b *portableBackend) del(f *FD) {
 	}
 }
 
-var pollEvents = [2]int16{unix.POLLIN, unix.POLLOUT}
-
 func (b *portableBackend) watch(f *FD, d int) {
 	p := f.port
 	if p.watching[d] {
@@ -73,7 +71,7 @@ func (b *portableBackend) watch(f *FD, d int) {
 	p.watching[d] = true
 	l := b.r.loop
 	go func() {
-		ready := func(fd uintptr) bool { return pollNow(int(fd), pollEvents[d]) }
+		ready := func(fd uintptr) bool { return pollNow(int(fd), d) }
 		if d == readDir {
 			p.rc.Read(ready)
 		} else {
@@ -88,10 +86,13 @@ func (b *portableBackend) watch(f *FD, d int) {
 	}()
 }
 
-// pollNow reports whether fd is ready for events (or failed), without
+// pollNow reports whether fd is ready in direction d (or failed), without
 // blocking.
-func pollNow(fd int, events int16) bool {
-	pfd := [1]unix.PollFd{{Fd: int32(fd), Events: events}}
+func pollNow(fd int, d int) bool {
+	pfd := [1]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	if d == writeDir {
+		pfd[0].Events = unix.POLLOUT
+	}
 	n, err := unix.Poll(pfd[:], 0)
 	return err == nil && n > 0
 }

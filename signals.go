@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"os/signal"
-	"syscall"
 )
 
 // ErrInterrupted is the cause with which a signal cancels the main task
@@ -23,7 +22,7 @@ var exit = os.Exit
 // handleSignals installs the handler for main and returns its stop.
 func (l *Loop) handleSignals(main *taskBase) func() {
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, stopSignals...)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -34,11 +33,7 @@ func (l *Loop) handleSignals(main *taskBase) func() {
 		l.post(func() { main.Cancel(ErrInterrupted) })
 		select {
 		case s := <-ch:
-			code := 128
-			if n, ok := s.(syscall.Signal); ok {
-				code += int(n)
-			}
-			exit(code)
+			exit(128 + signalNumber(s))
 		case <-done:
 		}
 	}()

@@ -8,10 +8,9 @@ import (
 	"net"
 	"net/netip"
 	"runtime"
-	"syscall"
 )
 
-// Without unix sockets and a readiness model (windows, js and wasip1), the
+// Without unix sockets and a readiness model (windows, plan9, js and wasip1), the
 // loop has no reactor (aio.RegisterFD fails), so no socket is made: every
 // call that would make one returns errUnsupported, and no Stream or
 // Datagram exists to call the others on. The package builds, for code that
@@ -22,15 +21,22 @@ var errUnsupported = fmt.Errorf("streams: sockets on the loop are not supported 
 
 type sockaddr any
 
+// The errors that the unix side tells apart. No socket exists here to fail
+// with them, and Plan 9 has no errno constants: distinct stand-ins keep the
+// shared code's comparisons compiling.
+type sysErr int
+
+func (sysErr) Error() string { return errUnsupported.Error() }
+
 const (
-	errAgain       = syscall.EAGAIN
-	errIntr        = syscall.EINTR
-	errInProgress  = syscall.EINPROGRESS
-	errConnAborted = syscall.ECONNABORTED
-	errMFile       = syscall.EMFILE
-	errNFile       = syscall.ENFILE
-	errNoBufs      = syscall.ENOBUFS
-	errNoMem       = syscall.ENOMEM
+	errAgain sysErr = iota + 1
+	errIntr
+	errInProgress
+	errConnAborted
+	errMFile
+	errNFile
+	errNoBufs
+	errNoMem
 )
 
 func checkSupported() error { return errUnsupported }

@@ -21,6 +21,6 @@
 // syscall.ECONNRESET once that many bytes have been read.
 //
 // It builds wherever streams does; the memory pair needs no socket, so it
-// works on every system, windows and wasm included, while a conformance
+// works on every system, windows, plan9 and wasm included, while a conformance
 // check of *streams.Stream needs a unix (see streams' Systems).
 package streamtest

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"syscall"
 	"time"
 
 	"github.com/aio-go/aio"
@@ -39,8 +38,9 @@ type Hooks struct {
 	// MaxRead bounds the bytes one read returns (short reads); 0 means no
 	// bound.
 	MaxRead int
-	// ResetAfter makes reads fail with syscall.ECONNRESET once that many
-	// bytes have been read; 0 means never.
+	// ResetAfter makes reads fail with syscall.ECONNRESET (on Plan 9, which
+	// has none, an error of the same text) once that many bytes have been
+	// read; 0 means never.
 	ResetAfter int
 }
 
@@ -86,7 +86,7 @@ func (m *MemoryStream) Read(ctx context.Context, n int) ([]byte, error) {
 		case m.closed:
 			return nil, streams.ErrClosed
 		case m.hooks.ResetAfter > 0 && m.read >= m.hooks.ResetAfter:
-			return nil, syscall.ECONNRESET
+			return nil, errReset
 		case n <= 0:
 			return []byte{}, nil
 		case len(m.in.buf) > 0:
