@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/aio-go/aio/internal/coro"
 )
 
 // The watchdog, debug mode only: a step that blocks the loop's thread (a
@@ -28,8 +31,10 @@ import (
 // expose: a task's goroutine reads its own from the header of its
 // runtime.Stack once, when its body starts (enterDebug), and the loop's
 // goroutine, which runs the callbacks, when Run starts the watchdog. A
-// task that is blocked inside a generator it resumed shows its own
-// goroutine waiting for the generator's.
+// task blocked inside a generator it resumed shows its own goroutine
+// waiting in a coroutine switch; the report then adds the stacks of the
+// generator bodies that are not waiting in one (generator_stack), the
+// one that blocks among them.
 
 // watchdog is what the loop and the watchdog's goroutine share.
 type watchdog struct {
@@ -116,7 +121,17 @@ func (w *watchdog) report(l *Loop, s *runningStep) {
 		attrs = append(attrs, "callback", s.name)
 	}
 	if id := s.goid.Load(); id != 0 {
-		attrs = append(attrs, "goroutine", id, "stack", string(goroutineStack(id)))
+		all := allStacks()
+		stack := goroutineStack(all, id)
+		attrs = append(attrs, "goroutine", id, "stack", string(stack))
+		if head, _, _ := bytes.Cut(stack, []byte("\n")); bytes.Contains(head, []byte("[coroutine]")) {
+			// The step's goroutine waits in a coroutine switch: it has
+			// resumed a generator, whose body runs on the task's behalf
+			// and is what blocks.
+			if bodies := runningBodies(all); len(bodies) > 0 {
+				attrs = append(attrs, "generator_stack", string(bytes.Join(bodies, []byte("\n\n"))))
+			}
+		}
 	}
 	l.log.Warn(msg, attrs...)
 }
@@ -183,23 +198,46 @@ func ownGoid() int64 {
 	return id
 }
 
-// goroutineStack returns the stack trace of the goroutine whose numeric id
-// is id, from a trace of all goroutines, or nil if it has none.
-func goroutineStack(id int64) []byte {
+// allStacks returns the stack traces of all goroutines.
+func allStacks() []byte {
 	buf := make([]byte, 64<<10)
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			buf = buf[:n]
-			break
+			return buf[:n]
 		}
 		buf = make([]byte, 2*len(buf))
 	}
+}
+
+// goroutineStack returns the stack trace of the goroutine whose numeric id
+// is id, from all, a trace of all goroutines, or nil if it has none.
+func goroutineStack(all []byte, id int64) []byte {
 	head := []byte("goroutine " + strconv.FormatInt(id, 10) + " [")
-	for block := range bytes.SplitSeq(buf, []byte("\n\n")) {
+	for block := range bytes.SplitSeq(all, []byte("\n\n")) {
 		if bytes.HasPrefix(block, head) {
 			return bytes.TrimRight(block, "\n")
 		}
 	}
 	return nil
+}
+
+// bodyFrame is the frame at the bottom of every generator body's goroutine
+// (a Coro of coro's shared pool).
+var bodyFrame = []byte(strings.TrimSuffix(funcName(coro.NewPool), "NewPool") + "(*Coro).loop(")
+
+// runningBodies returns, from all, the stacks of the generator bodies that
+// are not waiting in a coroutine switch: those running now, or blocked in
+// something else (a channel, a sleep, a syscall). A task's goroutine that
+// waits in a switch during its step has resumed such a body: one of these
+// is the one that blocks the loop.
+func runningBodies(all []byte) [][]byte {
+	var out [][]byte
+	for block := range bytes.SplitSeq(all, []byte("\n\n")) {
+		head, _, _ := bytes.Cut(block, []byte("\n"))
+		if bytes.Contains(block, bodyFrame) && !bytes.Contains(head, []byte("[coroutine]")) {
+			out = append(out, bytes.TrimRight(block, "\n"))
+		}
+	}
+	return out
 }
