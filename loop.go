@@ -152,7 +152,7 @@ func newLoop(cfg *config) *Loop {
 		slowStep:    cfg.slowStep,
 		log:         cfg.logger,
 	}
-	l.pool.SetThread(&l.curG) // a task's new coroutine names itself (enterDebug)
+	l.pool.SetThread(&l.curG) // a task's new coroutine names itself as it starts
 	if cfg.virtual {
 		l.clock = &virtualClock{}
 		l.timers.jumps = true
