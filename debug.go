@@ -22,7 +22,12 @@ import (
 const DefaultSlowStep = 100 * time.Millisecond
 
 // WithDebug turns on debug mode, as PYTHONASYNCIODEBUG=1 does for asyncio;
-// AIODEBUG=1 in the environment does the same for every Run.
+// AIODEBUG=1 in the environment does the same for every Run. A step that
+// still runs after the slow-step threshold (WithSlowStep) is reported once
+// while it runs, with the task or callback, where the step began, and the
+// stack of its goroutine ("stack"); when that goroutine only waits for a
+// generator body it resumed, the report adds the stacks of the generator
+// bodies running or blocked at that moment ("generator_stack").
 func WithDebug() Option { return Option{func(c *config) { c.debug = true }} }
 
 // WithSlowStep sets the debug mode's threshold for a slow step (100 ms by
