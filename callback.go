@@ -128,7 +128,7 @@ func callAt(l *Loop, at int64, fn func()) (*Handle, error) {
 		return nil, errNilFunc
 	}
 	h := &Handle{loop: l, fn: fn}
-	l.timers.arm(&h.timer, h, at)
+	l.timers.arm(&h.timer, kindHandle, at)
 	return h, nil
 }
 

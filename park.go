@@ -226,7 +226,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 	l := t.node.loop
-	l.timers.arm(&t.timer, t, l.clock.now()+int64(d))
+	l.timers.arm(&t.timer, kindTask, l.clock.now()+int64(d))
 	return t.park(ctx, (*sleeping)(t))
 }
 

@@ -134,7 +134,7 @@ func (s *Scope) Cancel(cause error) error {
 
 func (s *Scope) arm(at int64) {
 	s.deadline.Store(at)
-	s.node.loop.timers.arm(&s.timer, s, at)
+	s.node.loop.timers.arm(&s.timer, kindScope, at)
 }
 
 // fire is the scope's deadline. The scope's deadline has passed whoever

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // White-box tests of the timer queue: the order is (deadline, sequence)
@@ -20,6 +21,15 @@ type probe struct {
 }
 
 func (p *probe) fire(*Loop) { *p.fired = append(*p.fired, p.id) }
+
+// kindProbe is the probes' timer kind: the tests' own, in a slot no kind
+// of the package uses.
+const kindProbe timerKind = kindLimit - 1
+
+func init() {
+	timerOwners[kindProbe] = timerOwner{unsafe.Offsetof(probe{}.tm),
+		func(p unsafe.Pointer, l *Loop) { (*probe)(p).fire(l) }}
+}
 
 // armed is what a model knows of an armed timer.
 type armed struct {
@@ -71,7 +81,7 @@ func TestTimersFireInDeadlineThenSequenceOrderAgainstASortedModel(t *testing.T) 
 				} else {
 					recent[i%len(recent)] = when
 				}
-				q.arm(&probes[i].tm, &probes[i], when)
+				q.arm(&probes[i].tm, kindProbe, when)
 				model[i] = armed{when, probes[i].tm.seq, i}
 				switch rng.IntN(10) {
 				case 0: // disarmed
@@ -81,7 +91,7 @@ func TestTimersFireInDeadlineThenSequenceOrderAgainstASortedModel(t *testing.T) 
 				case 1: // re-armed: a new sequence, the old entry stale
 					j := rng.IntN(i + 1)
 					when := randomDeadline(rng, 0, recent)
-					q.arm(&probes[j].tm, &probes[j], when)
+					q.arm(&probes[j].tm, kindProbe, when)
 					model[j] = armed{when, probes[j].tm.seq, j}
 				}
 			}
@@ -179,7 +189,7 @@ func TestTimersInterleavedWithFiringMatchAReferenceHeap(t *testing.T) {
 			case r < 4:
 				when := randomDeadline(rng, now, recent)
 				recent = append(recent[max(0, len(recent)-31):], when)
-				q.arm(&probes[i].tm, &probes[i], when)
+				q.arm(&probes[i].tm, kindProbe, when)
 				live[i] = probes[i].tm.seq
 				heap.Push(&ref, armed{when, live[i], i})
 			case r < 5:
@@ -232,7 +242,7 @@ func TestTimersWithEqualDeadlinesFireInArmingOrder(t *testing.T) {
 			if k%3 == 0 {
 				when = 7
 			}
-			q.arm(&probes[i].tm, &probes[i], when)
+			q.arm(&probes[i].tm, kindProbe, when)
 			if k == 150 {
 				q.next() // moves the wheel: later equal ones go elsewhere
 			}
@@ -266,16 +276,16 @@ func TestATimerDisarmedAndRearmedInOneStepFiresOnceAtItsLastDeadlineAfterEqualOn
 		var fired []int
 		a := &probe{id: 1, fired: &fired}
 		b := &probe{id: 2, fired: &fired}
-		q.arm(&a.tm, a, 1000)
-		q.arm(&b.tm, b, 1000)
+		q.arm(&a.tm, kindProbe, 1000)
+		q.arm(&b.tm, kindProbe, 1000)
 		// In one step: a is disarmed, re-armed at another deadline, then
 		// at its first one again. It fires once, after b: re-arming gives
 		// it a new sequence.
 		q.disarm(&a.tm)
-		q.arm(&a.tm, a, 1<<40)
-		q.arm(&a.tm, a, 1000)
+		q.arm(&a.tm, kindProbe, 1<<40)
+		q.arm(&a.tm, kindProbe, 1000)
 		// And b is re-armed to the same deadline without a disarm.
-		q.arm(&b.tm, b, 1000)
+		q.arm(&b.tm, kindProbe, 1000)
 		for now := int64(0); now <= 1<<41; now += 1 << 39 {
 			for {
 				f, ok := q.due(now)
@@ -318,7 +328,7 @@ func TestTheRealClocksNextIsTheEarliestDeadlineAndLeavesTheWheelAtTheClock(t *te
 			if len(recent) < cap(recent) {
 				recent = append(recent, deadline[i])
 			}
-			q.arm(&probes[i].tm, &probes[i], deadline[i])
+			q.arm(&probes[i].tm, kindProbe, deadline[i])
 		}
 		for q.len() > 0 {
 			earliest := int64(1<<63 - 1)
@@ -352,13 +362,44 @@ func TestTheRealClocksNextIsTheEarliestDeadlineAndLeavesTheWheelAtTheClock(t *te
 			for i := range probes {
 				if !probes[i].tm.armed() && rng.IntN(4) == 0 && len(fired) < 10*n {
 					deadline[i] = now + rng.Int64N(1<<uint(10+rng.IntN(40)))
-					q.arm(&probes[i].tm, &probes[i], deadline[i])
+					q.arm(&probes[i].tm, kindProbe, deadline[i])
 				}
 			}
 			if i := rng.IntN(n); round%2 == 1 && probes[i].tm.armed() {
 				q.disarm(&probes[i].tm)
 				disarmed = true
 			}
+		}
+	}
+}
+
+// TestTimerKindsFindTheirOwner checks that an entry finds what embeds its
+// timer slot from the slot's address and kind, for every kind of owner.
+func TestTimerKindsFindTheirOwner(t *testing.T) {
+	var q timerQueue
+	task, h, s, w, p := new(taskBase), new(Handle), new(Scope), new(wakeup), new(probe)
+	for _, c := range []struct {
+		name  string
+		slot  *timer
+		kind  timerKind
+		owner unsafe.Pointer
+	}{
+		{"task", &task.timer, kindTask, unsafe.Pointer(task)},
+		{"handle", &h.timer, kindHandle, unsafe.Pointer(h)},
+		{"scope", &s.timer, kindScope, unsafe.Pointer(s)},
+		{"wakeup", &w.timer, kindWakeup, unsafe.Pointer(w)},
+		{"probe", &p.tm, kindProbe, unsafe.Pointer(p)},
+	} {
+		q.arm(c.slot, c.kind, 1)
+		e, ok := q.due(1)
+		if !ok {
+			t.Fatalf("%s: armed timer not due", c.name)
+		}
+		if got := e.owner(); got != c.owner {
+			t.Errorf("%s: owner %p, want %p", c.name, got, c.owner)
+		}
+		if e.t.armed() {
+			t.Errorf("%s: a fired slot is still armed", c.name)
 		}
 	}
 }

@@ -71,7 +71,7 @@ func (s *wakeup) fire(*Loop)        { s.notify() }
 func (s *wakeup) abort(t *taskBase) { t.node.loop.timers.disarm(&s.timer) }
 func (s *wakeup) stop(l *Loop)      { s.active = false; l.timers.disarm(&s.timer) }
 func (s *wakeup) arm(l *Loop, d time.Duration) {
-	l.timers.arm(&s.timer, s, l.clock.now()+int64(d))
+	l.timers.arm(&s.timer, kindWakeup, l.clock.now()+int64(d))
 }
 
 // Wait waits until the items meet mode, or until timeout has passed (0 means
