@@ -289,9 +289,7 @@ func (q *timerQueue) advance(to uint64) {
 			// within the next 64 ticks, whose firing reads each timer:
 			// with a million pending, a random object out of the cache.
 			// Fetching them now overlaps those misses.
-			if c.next != nil {
-				prefetch.Line(uintptr(unsafe.Pointer(c.next)))
-			}
+			fetchChunk(c.next)
 			for i := range c.e[:c.n] {
 				if level == 1 {
 					prefetch.Line(uintptr(unsafe.Pointer(c.e[i].t)))
@@ -311,6 +309,7 @@ func (q *timerQueue) drain(slot uint64) {
 	w := q.wheel
 	for c := w.take(0, slot); c != nil; {
 		q.inWheel -= c.n
+		fetchChunk(c.next)
 		for i := range c.e[:c.n] {
 			if c.e[i].live() {
 				q.push(c.e[i])
@@ -321,6 +320,18 @@ func (q *timerQueue) drain(slot uint64) {
 		next := c.next
 		w.release(c, q.inWheel)
 		c = next
+	}
+}
+
+// fetchChunk starts fetching every cache line of c, if it is not nil: a
+// chunk is several lines, read in a pass soon after.
+func fetchChunk(c *chunk) {
+	if c == nil {
+		return
+	}
+	p := uintptr(unsafe.Pointer(c))
+	for off := uintptr(0); off < unsafe.Sizeof(*c); off += 64 {
+		prefetch.Line(p + off)
 	}
 }
 
