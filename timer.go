@@ -71,19 +71,17 @@ type timerOwner struct {
 	fire func(owner unsafe.Pointer, l *Loop)
 }
 
-// timerOwners is filled in init: the owners' fire methods reach the loop's
-// run, which reads this table.
-var timerOwners [kindLimit]timerOwner
-
-func init() {
-	timerOwners[kindTask] = timerOwner{unsafe.Offsetof(taskBase{}.timer),
-		func(p unsafe.Pointer, l *Loop) { (*taskBase)(p).fire(l) }}
-	timerOwners[kindHandle] = timerOwner{unsafe.Offsetof(Handle{}.timer),
-		func(p unsafe.Pointer, l *Loop) { (*Handle)(p).fire(l) }}
-	timerOwners[kindScope] = timerOwner{unsafe.Offsetof(Scope{}.timer),
-		func(p unsafe.Pointer, l *Loop) { (*Scope)(p).fire(l) }}
-	timerOwners[kindWakeup] = timerOwner{unsafe.Offsetof(wakeup{}.timer),
-		func(p unsafe.Pointer, l *Loop) { (*wakeup)(p).fire(l) }}
+// timerOwners is the owners by kind; the package's tests add a kind of
+// their own.
+var timerOwners = [kindLimit]timerOwner{
+	kindTask: {unsafe.Offsetof(taskBase{}.timer),
+		func(p unsafe.Pointer, l *Loop) { (*taskBase)(p).fire(l) }},
+	kindHandle: {unsafe.Offsetof(Handle{}.timer),
+		func(p unsafe.Pointer, l *Loop) { (*Handle)(p).fire(l) }},
+	kindScope: {unsafe.Offsetof(Scope{}.timer),
+		func(p unsafe.Pointer, l *Loop) { (*Scope)(p).fire(l) }},
+	kindWakeup: {unsafe.Offsetof(wakeup{}.timer),
+		func(p unsafe.Pointer, l *Loop) { (*wakeup)(p).fire(l) }},
 }
 
 type timerEntry struct {
