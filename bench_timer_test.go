@@ -144,3 +144,32 @@ func BenchmarkTimerSleep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGoTimerArmStopBaseline is BenchmarkTimerArmDisarm for Go's own
+// timers: time.AfterFunc at a random deadline an hour away and Stop, with n
+// Go timers pending. It is not a floor (Go's timers live in a 4-ary heap
+// per P of the runtime, on the real clock, and a Timer is an allocation of
+// its own), but it shows how the standard library's timers scale from 1k
+// to 1M pending on the same machine in the same run.
+func BenchmarkGoTimerArmStopBaseline(b *testing.B) {
+	for _, p := range timerPendings {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			rng := rand.New(rand.NewPCG(1, 2))
+			span := timerSpan(p.n)
+			nop := func() {}
+			pending := make([]*time.Timer, p.n)
+			for i := range pending {
+				pending[i] = time.AfterFunc(time.Hour+time.Duration(rng.Int64N(span)), nop)
+			}
+			settle()
+			for b.Loop() {
+				time.AfterFunc(time.Hour+time.Duration(rng.Int64N(span)), nop).Stop()
+			}
+			b.StopTimer()
+			for _, t := range pending {
+				t.Stop()
+			}
+		})
+	}
+}

@@ -63,6 +63,7 @@ var pairs = []pair{
 	{"a timer fired and one armed (CallLater), 1M pending against 1k", "aio/BenchmarkTimerCallLater/pending=1M", "aio/BenchmarkTimerCallLater/pending=1k", "ns/op", 1.5, "", ""},
 	{"a timer armed and disarmed, 1M pending against 1k", "aio/BenchmarkTimerArmDisarm/pending=1M", "aio/BenchmarkTimerArmDisarm/pending=1k", "ns/op", 1.5, "", ""},
 	{"a task's Sleep on the virtual clock, 1M pending against 1k", "aio/BenchmarkTimerSleep/pending=1M", "aio/BenchmarkTimerSleep/pending=1k", "ns/op", 1.5, "", ""},
+	{"Go's time.AfterFunc and Stop, 1M pending against 1k", "aio/BenchmarkGoTimerArmStopBaseline/pending=1M", "aio/BenchmarkGoTimerArmStopBaseline/pending=1k", "ns/op", 0, "none: the standard library's own timers, to read the three rows above against", ""},
 	{"a collection with 100,000 parked tasks, per task, against as many parked goroutines", "aio/BenchmarkCollectParkedTasks", "aio/BenchmarkCollectParkedGoroutinesBaseline", "ns/task", 0, "none: the collector walks a parked task's stack and marks its objects; a parked goroutine is the floor", "ns/goroutine"},
 }
 
