@@ -18,7 +18,10 @@ import (
 // A Queue belongs to the loop of the first task that calls a method of it
 // with a context: a task of another loop gets ErrWrongLoop, and TryPut,
 // TryGet and TaskDone called from a goroutine that is not that loop's
-// thread return ErrWrongTask and change nothing (Shutdown panics). A Put
+// thread return ErrWrongTask and change nothing (Shutdown panics). Once
+// the loop's Run has returned, Put, Get and Join fail with ErrLoopClosed,
+// and the methods without a context may be called from any goroutine, one
+// at a time: nothing runs on the loop any more (Loop.CheckThread). A Put
 // or Get that can go on at once (room, or an item) returns without a
 // switch; neither allocates once the queue has grown to its working size.
 type Queue[T any] struct {

@@ -21,7 +21,13 @@ var ErrBrokenBarrier = errors.New("aio: broken barrier")
 // Each round has an outcome of its own, which its waiters read when they
 // resume: a round that passed does not hold back the next one, so asyncio's
 // "draining" and "resetting" states, in which new arrivals wait for the
-// last round's tasks to leave, are not needed here.
+// last round's tasks to leave, are not needed here. Two things follow
+// where asyncio differs. A task of a round that passed returns its place
+// even if Reset or Abort comes before it has resumed (asyncio breaks the
+// tasks still draining). And a task that passed and comes straight back
+// joins the next round at once, so a Reset right after a round passed
+// breaks it (asyncio holds it back until the round has drained, and its
+// Reset then finds nobody waiting).
 //
 // Reset and Abort take no context: call them from the loop's thread. From
 // another goroutine they panic, and change nothing, while tasks wait (the

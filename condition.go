@@ -82,17 +82,18 @@ func (c *Condition) Locked() bool { return c.lock().Locked() }
 // the next waiter before it returns.
 func (c *Condition) Wait(ctx context.Context) error {
 	l := c.lock()
-	if err := l.loop.check(ctx); err != nil {
+	me, err := l.caller(ctx)
+	if err != nil {
 		return err
 	}
-	if me := l.who.task(ctx); l.owner != me || me == nil {
+	if !l.holds(me) {
 		return ErrNotHeld
 	}
 	if ctx.Err() != nil {
 		return cancelErr(ctx)
 	}
 	l.handOff()
-	err := c.lot.Park(ctx)
+	err = c.lot.Park(ctx)
 	notified := err == nil
 	if notified && ctx.Err() != nil {
 		err = cancelErr(ctx) // notified, but cancelled before it could act on it
@@ -132,10 +133,11 @@ func (c *Condition) WaitFor(ctx context.Context, pred func() bool) error {
 // lock; see Lock.Acquire for the other errors. It never switches.
 func (c *Condition) Notify(ctx context.Context, n int) error {
 	l := c.lock()
-	if err := l.loop.check(ctx); err != nil {
+	me, err := l.caller(ctx)
+	if err != nil {
 		return err
 	}
-	if me := l.who.task(ctx); l.owner != me || me == nil {
+	if !l.holds(me) {
 		return ErrNotHeld
 	}
 	c.lot.Unpark(n)

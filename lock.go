@@ -10,8 +10,15 @@ import "context"
 // used.
 //
 // The lock belongs to the task that acquired it: only that task may
-// release it (with any context of its own: a Shield's, a scope's). A
-// Release while tasks wait hands the lock to the one that has waited
+// release it (with any context of its own: a Shield's, a scope's), trio's
+// rule. asyncio lets any task release a locked Lock; here a Release by
+// another task, or of an unlocked Lock, is ErrNotHeld and changes nothing,
+// so hand a lock to another task by releasing it and letting that task
+// acquire it. In an async generator's body the task is the one that
+// resumed the body now, as in trio: a lock the body took while one task
+// drove it is not released by the next task that drives it.
+//
+// A Release while tasks wait hands the lock to the one that has waited
 // longest, which holds it from that moment (trio's rule): the lock never
 // looks free in between, nobody can take it past the waiters, and a
 // cancellation in the same step never loses it nor gives it twice (see
@@ -21,11 +28,9 @@ import "context"
 // Between two awaits no other task of the loop runs, so a Lock is needed
 // only where a task keeps shared state inconsistent across an await.
 type Lock struct {
-	owner AnyTask         // nil when unlocked
-	held  context.Context // the context owner acquired it with, if remembered
+	owner AnyTask // nil when unlocked
 	lot   ParkingLot
 	loop  loopBinding
-	who   callerCache
 }
 
 // LockStats is what a Lock holds, for tests and debugging.
@@ -51,28 +56,26 @@ type LockStats struct {
 // holds the lock.
 func (l *Lock) Acquire(ctx context.Context) error {
 	// The loop's check is spelled out here and in Release: a call less
-	// on the path that BenchmarkLockUncontended measures.
-	if lp, err := GetRunningLoop(ctx); !l.loop.is(lp, err) {
+	// on the path that BenchmarkLockUncontended measures. The task comes
+	// from the same look (RunningTask), not from a cache keyed by ctx: an
+	// async generator body's context stays the same while the tasks that
+	// resume the body change.
+	me, lp, err := RunningTask(ctx)
+	if !l.loop.is(lp, err) {
 		if err := l.loop.bind(lp, err); err != nil {
 			return err
 		}
 	}
 	if l.owner == nil {
-		// l.who.task(ctx), written out: with its slow path's call it is
-		// over the inlining budget.
-		if !sameCtx(ctx, l.who.ctx) {
-			l.who.fill(ctx)
-		}
-		l.owner, l.held = l.who.t, ctx
+		l.owner = me
 		return nil
 	}
-	return l.wait(ctx)
+	return l.wait(ctx, me)
 }
 
-// wait is Acquire of a lock that is held.
-func (l *Lock) wait(ctx context.Context) error {
-	me := l.who.task(ctx)
-	if l.owner == me {
+// wait is Acquire, by task me, of a lock that is held.
+func (l *Lock) wait(ctx context.Context, me AnyTask) error {
+	if sameTask(l.owner, me) {
 		return ErrAlreadyHeld
 	}
 	if err := l.lot.Park(ctx); err != nil {
@@ -83,7 +86,6 @@ func (l *Lock) wait(ctx context.Context) error {
 		l.handOff()
 		return cancelErr(ctx)
 	}
-	l.held = ctx
 	return nil
 }
 
@@ -91,15 +93,15 @@ func (l *Lock) wait(ctx context.Context) error {
 // changes nothing) if another task holds it; see Acquire for the other
 // errors. It never switches.
 func (l *Lock) TryAcquire(ctx context.Context) error {
-	if err := l.loop.check(ctx); err != nil {
+	me, err := l.caller(ctx)
+	if err != nil {
 		return err
 	}
-	me := l.who.task(ctx)
-	switch l.owner {
-	case nil:
-		l.owner, l.held = me, ctx
+	switch {
+	case l.owner == nil:
+		l.owner = me
 		return nil
-	case me:
+	case sameTask(l.owner, me):
 		return ErrAlreadyHeld
 	}
 	return ErrWouldBlock
@@ -107,24 +109,23 @@ func (l *Lock) TryAcquire(ctx context.Context) error {
 
 // Release releases the lock held by the calling task, asyncio's
 // lock.release(): if tasks wait, the one that has waited longest holds it
-// now and is woken; otherwise the lock is unlocked. It never switches. It
-// returns ErrNotHeld, and changes nothing, if the lock is unlocked or held
-// by another task; see Acquire for the other errors.
+// now and is woken; otherwise the lock is unlocked. It never switches, and
+// it does not look at ctx's cancellation: a task cancelled while it holds
+// the lock releases it with the same ctx, no Shield needed. It returns
+// ErrNotHeld, and changes nothing, if the lock is unlocked or held by
+// another task; see Acquire for the other errors.
 func (l *Lock) Release(ctx context.Context) error {
-	if lp, err := GetRunningLoop(ctx); !l.loop.is(lp, err) {
+	me, lp, err := RunningTask(ctx)
+	if !l.loop.is(lp, err) {
 		if err := l.loop.bind(lp, err); err != nil {
 			return err
 		}
 	}
-	// ctx is the running task's: if the owner acquired with it, the
-	// caller is the owner.
-	if !sameCtx(ctx, l.held) {
-		if me := l.who.task(ctx); l.owner != me || me == nil {
-			return ErrNotHeld
-		}
+	if !l.holds(me) {
+		return ErrNotHeld
 	}
 	if l.lot.Len() == 0 {
-		l.owner, l.held = nil, nil
+		l.owner = nil
 		return nil
 	}
 	l.handOff()
@@ -159,10 +160,26 @@ func (l *Lock) Stats() LockStats {
 	return LockStats{Locked: l.owner != nil, Owner: l.owner, Waiters: l.lot.Len()}
 }
 
+// caller returns the task of ctx, RunningTask's, once it has checked that
+// the task is one of the lock's loop.
+func (l *Lock) caller(ctx context.Context) (AnyTask, error) {
+	me, lp, err := RunningTask(ctx)
+	if !l.loop.is(lp, err) {
+		if err := l.loop.bind(lp, err); err != nil {
+			return nil, err
+		}
+	}
+	return me, nil
+}
+
+// holds reports whether task me, the caller's (RunningTask), holds the
+// lock.
+func (l *Lock) holds(me AnyTask) bool { return me != nil && sameTask(l.owner, me) }
+
 // handOff gives the lock to the task that has waited longest, which owns
 // it from now on even if it was cancelled in this step, or unlocks it.
 func (l *Lock) handOff() {
-	l.owner, l.held = l.lot.First(), nil
+	l.owner = l.lot.First()
 	if l.owner != nil {
 		l.lot.Unpark(1)
 	}

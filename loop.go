@@ -29,7 +29,13 @@ type Loop struct {
 	io     *reactor   // I/O readiness, nil until a task registers an fd
 
 	current *taskBase // the task running now, nil between steps
-	g       uintptr   // the goroutine that runs the loop (goid)
+	// lastAsked and lastTask are the task that RunningTask last looked up
+	// and its AnyTask: a lock's Acquire and Release ask for the same task
+	// in a row, and its AnyTask is a dynamic call away. They keep that one
+	// task alive until another is asked for, or the loop is dropped.
+	lastAsked *taskBase
+	lastTask  AnyTask
+	g         uintptr // the goroutine that runs the loop (goid)
 	// curG is the goroutine of the task running now (or of the last one):
 	// atomic, because the thread check reads it from any goroutine.
 	curG  atomic.Uintptr

@@ -59,7 +59,10 @@ type mchan[T any] struct {
 // MemorySendChannel is the send side of a memory channel, trio's
 // MemorySendChannel: one clone of it. Close it when done sending. Its
 // methods follow a Queue's misuse rules: the channel belongs to the loop
-// of the first task that calls one of its sides with a context. A zero
+// of the first task that calls one of its sides with a context, and once
+// that loop's Run has returned, Send and Receive fail with ErrLoopClosed
+// while TrySend, TryReceive, Clone and Close may be called from any
+// goroutine, one at a time. A zero
 // MemorySendChannel (not made by NewMemoryChannel or Clone) returns an
 // error wrapping ErrInvalidState.
 type MemorySendChannel[T any] struct {

@@ -93,8 +93,9 @@ var ErrTooManyReleases = errors.New("aio: BoundedSemaphore released too many tim
 // BoundedSemaphore is a Semaphore that refuses to hold more permits than it
 // started with, asyncio.BoundedSemaphore (trio's Semaphore with a
 // max_value): a Release that would exceed the bound is an error, which
-// catches a release without its acquire. The zero BoundedSemaphore has a
-// bound of 0, which makes every Release an error.
+// catches a release without its acquire. The zero BoundedSemaphore (and
+// NewBoundedSemaphore(0)) has a bound of 0: every Release is an error, so
+// an Acquire of it waits for ever (until its ctx is cancelled).
 type BoundedSemaphore struct {
 	s     semaphore
 	bound int
@@ -125,7 +126,11 @@ func (s *BoundedSemaphore) TryAcquire(ctx context.Context) error { return s.s.tr
 
 // Release gives a permit back, as Semaphore.Release does, and returns
 // ErrTooManyReleases, changing nothing, if every permit is free already.
+// From a goroutine that is not the loop's thread it panics, as
+// Semaphore.Release does, whether or not a permit is out: the goroutine
+// is checked before the count is read.
 func (s *BoundedSemaphore) Release() error {
+	checkThread(&s.s.lot)
 	if s.s.value >= s.bound {
 		return ErrTooManyReleases
 	}

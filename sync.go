@@ -114,36 +114,10 @@ func cancelErr(ctx context.Context) error {
 // thread of the loop the lot belongs to: Unpark(0) wakes nobody.
 func checkThread(lot *ParkingLot) { lot.Unpark(0) }
 
-// callerCache remembers the task of the last context a primitive was
-// called with, so that a task that calls it again with the same context
-// does not ask CurrentTask again: a context carries one task for ever, and
-// comparing two contexts costs less than finding the running task. The
-// caller has checked ctx first: it is the running task's.
-type callerCache struct {
-	ctx context.Context // nil, or the last ctx
-	t   AnyTask
-}
-
-// task returns the task of ctx, and remembers ctx.
-func (c *callerCache) task(ctx context.Context) AnyTask {
-	if !sameCtx(ctx, c.ctx) {
-		c.fill(ctx)
-	}
-	return c.t
-}
-
-// fill is task's slow path, apart so that task inlines.
-func (c *callerCache) fill(ctx context.Context) { c.ctx, c.t = ctx, CurrentTask(ctx) }
-
-// sameCtx reports whether a and b are the same interface value, word for
-// word: the same dynamic type and the same pointer (or boxed value). That
-// is the identity the caches here need: the same words are the same
-// context, which carries the same task, and a context kept in a cache
-// keeps its words from being reused. Two equal contexts boxed apart only
-// miss the cache. It never panics on an incomparable dynamic type, and it
-// costs two compares where == on interfaces calls runtime.ifaceeq, a
-// quarter of BenchmarkLockUncontended.
-func sameCtx(a, b context.Context) bool {
+// sameTask reports whether a and b are the same task: the same interface
+// value word for word (a task is a pointer), without the call that == on
+// interfaces makes.
+func sameTask(a, b AnyTask) bool {
 	return *(*ifaceWords)(unsafe.Pointer(&a)) == *(*ifaceWords)(unsafe.Pointer(&b))
 }
 
