@@ -46,6 +46,7 @@
 //	await t; t.result()                  t.Await(ctx); t.Result()
 //	t.cancel(msg)                        t.Cancel(cause)
 //	asyncio.current_task()               aio.CurrentTask(ctx)
+//	current_task(), get_running_loop()   task, loop, err := aio.RunningTask(ctx)
 //	loop.create_future()                 aio.NewFuture[T]()
 //	fut.set_result(v) / set_exception(e) f.SetResult(v) / f.SetError(err)
 //	await asyncio.gather(a(), b())       aio.Gather(ctx, a, b)
