@@ -1,9 +1,6 @@
 package aio
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Gather runs the functions as concurrent tasks and returns their results in
 // argument order, asyncio.gather. It returns when all of them have finished.
@@ -13,7 +10,10 @@ import (
 // results are then nil. Unlike asyncio's gather, which leaves the others
 // running when one fails, Gather never returns while a task it started still
 // runs: nothing it started outlives it, and no error is lost to a task
-// nobody awaits.
+// nobody awaits. Gather returns the first error alone: what the others
+// return while they are cancelled is dropped, as asyncio's gather drops it.
+// To keep every error, use a TaskGroup (whose *GroupError holds them all)
+// or GatherAll.
 //
 // Cancellation: cancelling ctx cancels every task; Gather waits for them and
 // returns the cancellation (its cause travels to the tasks and back).
@@ -121,9 +121,36 @@ func (g *gathering[T]) end() {
 	g.scope.unlink()
 }
 
-// isCancel reports whether err is a cancellation: an await's
-// *CancelledError, or a context's own error that a task returned as is
-// (return ctx.Err()).
+// isCancel reports whether err is a cancellation and nothing else: an
+// await's *CancelledError, or a context's own error that a task returned as
+// is (return ctx.Err()) or wrapped (fmt.Errorf("...: %w", err)). An error
+// that joins a cancellation to another (errors.Join(err, closeErr)) is not
+// one, nor is a panic whose value is a cancellation: what a group or a
+// scope drops as a cancellation must carry no failure with it.
 func isCancel(err error) bool {
-	return errors.Is(err, ErrCancelled) || errors.Is(err, context.Canceled)
+	for err != nil {
+		if err == ErrCancelled || err == context.Canceled {
+			return true
+		}
+		if is, ok := err.(interface{ Is(error) bool }); ok && (is.Is(ErrCancelled) || is.Is(context.Canceled)) {
+			return true
+		}
+		switch u := err.(type) {
+		case *PanicError:
+			return false
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			errs := u.Unwrap()
+			for _, e := range errs {
+				if !isCancel(e) {
+					return false
+				}
+			}
+			return len(errs) > 0
+		default:
+			return false
+		}
+	}
+	return false
 }

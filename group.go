@@ -18,7 +18,9 @@ import (
 //   - The first task that fails (an error other than a cancellation, or a
 //     panic, as a *PanicError with the task's stack) cancels the group: every
 //     other task and the block's current await are cancelled, with that
-//     error as the cause.
+//     error as the cause. An error that joins a cancellation to another
+//     (errors.Join(err, closeErr)) is a failure, and so is a panic whose
+//     value is a cancellation: only a bare or wrapped cancellation is not.
 //   - The block's own error, other than a cancellation, does the same.
 //   - WithTaskGroup returns when the block has returned and every task has
 //     finished. Its error is a *GroupError holding every real error of the
@@ -29,8 +31,10 @@ import (
 //     cancellation, and WithTaskGroup returns nil if nothing else failed
 //     (trio's nursery.cancel_scope.cancel()).
 //   - Starting a task after the group has failed or finished is an error,
-//     and so is starting one in a zero TaskGroup (not made by
-//     WithTaskGroup).
+//     and so is starting one in a zero or nil TaskGroup (not made by
+//     WithTaskGroup). Once the group is cancelled without a failure
+//     (Cancel, or from outside), a new task is accepted but born
+//     cancelled: its function never runs (trio's nursery accepts it too).
 //   - A panic in the block cancels every task, waits for all of them, and
 //     then goes on with its value and stack; the errors the tasks returned
 //     meanwhile are reported by Run (a *TaskError holding a *GroupError).
@@ -209,7 +213,7 @@ var errZeroGroup = fmt.Errorf("%w: the TaskGroup was not made by WithTaskGroup",
 
 // admit checks that the group may take a new task now, from here.
 func (tg *TaskGroup) admit() (*Loop, error) {
-	if tg.owner == nil {
+	if tg == nil || tg.owner == nil {
 		return nil, errZeroGroup
 	}
 	l := tg.owner.node.loop
@@ -238,7 +242,9 @@ func (tg *TaskGroup) taskDone(t *taskBase) {
 // trio's nursery.start: for a task that must be ready (listening, connected)
 // before the caller goes on. If fn returns before it calls started, Start
 // returns fn's error (or an error saying it did not start), and that error
-// does not count against the group.
+// does not count against the group. If the group is cancelled before the
+// task's first step, fn never runs and Start returns the cancellation,
+// whichever task calls it.
 //
 // Cancellation: if ctx is cancelled while Start waits, Start returns the
 // cancellation; the task goes on in the group.
@@ -246,8 +252,12 @@ func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, sta
 	if fn == nil {
 		return errNilFunc
 	}
+	l, err := tg.admit()
+	if err != nil {
+		return err
+	}
 	ready := NewFuture[struct{}]()
-	err := tg.Go(func(ctx context.Context) (err error) {
+	t := newGoTask(l, &tg.node.ctx, func(ctx context.Context) (err error) {
 		defer func() {
 			if ready.Done() {
 				return
@@ -267,10 +277,18 @@ func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, sta
 			err = nil
 		}()
 		return fn(ctx, func() { ready.SetResult(struct{}{}) })
-	}, opts...)
-	if err != nil {
-		return err
-	}
+	})
+	eager := applyOptions(&t.taskBase, opts)
+	// A task cancelled before its first step (the group was cancelled)
+	// never runs the function above: its end answers Start all the same,
+	// or a caller outside the group would wait for ever.
+	t.addCallback(func() {
+		if !ready.Done() {
+			ready.SetError(t.err)
+		}
+	})
+	tg.join.add(&t.taskBase)
+	l.launch(&t.taskBase, eager)
 	_, err = ready.Await(ctx)
 	return err
 }
@@ -281,9 +299,10 @@ var errNotStarted = errors.New("aio: the task returned without calling started")
 // context.Canceled. Cancelling a finished group does nothing.
 //
 // From a goroutine that is not the loop's thread, Cancel panics and changes
-// nothing (see ErrWrongTask). Cancelling a zero TaskGroup does nothing.
+// nothing (see ErrWrongTask). Cancelling a zero or nil TaskGroup does
+// nothing.
 func (tg *TaskGroup) Cancel(cause error) {
-	if tg.owner == nil {
+	if tg == nil || tg.owner == nil {
 		return
 	}
 	tg.owner.node.loop.mustOwn("TaskGroup.Cancel")

@@ -143,10 +143,14 @@ func (c *nodeCtx) String() string {
 	return "aio.Context"
 }
 
-// nodeOf returns the innermost node that ctx reaches, or nil.
+// nodeOf returns the innermost node that ctx reaches, or nil (for a nil
+// ctx too).
 func nodeOf(ctx context.Context) *node {
 	if c, ok := ctx.(*nodeCtx); ok {
 		return c.node()
+	}
+	if ctx == nil {
+		return nil
 	}
 	n, _ := ctx.Value(nodeKey).(*node)
 	return n

@@ -158,7 +158,10 @@ func (s *Scope) expire(l *Loop) {
 // fails with a *CancelledError (as does every later await in that context),
 // and when fn returns that cancellation, Timeout returns ErrTimeout instead.
 // If fn returns before the deadline, or returns something else (its result,
-// another error), Timeout returns what fn returned.
+// another error), Timeout returns what fn returned; an error that joins the
+// cancellation to another one (errors.Join(err, closeErr)) is something
+// else, returned as it is, so that the other error is not lost (the same
+// holds for MoveOnAfter and CancelScope).
 //
 // Only the scope that catches the cancellation reports ErrTimeout: when the
 // task is cancelled from outside, or an outer scope's deadline passes in the
