@@ -98,6 +98,14 @@ func (l *Loop) close() {
 	l.pool.Drain()
 }
 
+// IsClosed reports whether the loop has closed, asyncio's
+// loop.is_closed(): Run has shut it down, closed the descriptors its reactor
+// owned (RegisterOwnedFD), and nothing runs on it any more. Any goroutine
+// may call it; a nil Loop is not closed. A type built on the kernel checks
+// it before it touches a descriptor the loop may have closed, whose number
+// may be another file's by then.
+func (l *Loop) IsClosed() bool { return l != nil && l.closed.Load() }
+
 // unretrievedErrors reports what finished tasks left behind.
 func (l *Loop) unretrievedErrors() []error {
 	var errs []error

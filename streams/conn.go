@@ -34,11 +34,14 @@ type conn struct {
 
 func (c *conn) Read(p []byte) (int, error) {
 	s := c.s
-	if len(p) == 0 {
-		return 0, nil
-	}
 	if c.rdl.IsZero() {
 		return s.ReadInto(c.ctx, p)
+	}
+	if err := s.enterRead(c.ctx, "Conn.Read"); err != nil {
+		return 0, err
+	}
+	if len(p) == 0 {
+		return 0, nil
 	}
 	for len(s.buffered()) == 0 {
 		if s.eof {

@@ -45,6 +45,15 @@
 // stays buffered for the next read. One task reads at a time: a second
 // concurrent reader gets an error wrapping aio.ErrBusyResource.
 //
+// The sizes are asyncio's too: Read(0) and ReadExactly(0) return an empty
+// slice at once; Read(-1) reads to the end and returns all of it with a nil
+// error (an empty slice once at the end, every time); ReadExactly(-1), an
+// empty separator (ErrEmptySeparator) and SetLimit(0) are errors, asyncio's
+// ValueError. At the end of the stream every read says so again each time
+// it is called (io.EOF, or an *IncompleteReadError with an empty Partial),
+// without waiting; AtEOF tells what the reads have met, not what the peer
+// did. After Close every read returns ErrClosed.
+//
 // Read and the other asyncio calls return slices that the caller owns:
 // each is a fresh allocation (or the stream's buffer, handed over whole).
 // ReadInto(ctx, p) is the call that allocates nothing: it copies what is
@@ -66,12 +75,42 @@
 // pending, and buffers what the socket does not take; a flusher task
 // writes that out as the socket drains, whether or not anyone calls Drain.
 // Drain applies backpressure: once more than the high water mark (64 KiB)
-// is pending it waits until at most the low one (16 KiB) is. After a write
-// failed, Write and Drain return an error wrapping ErrConnectionLost.
+// is pending it waits until at most the low one (16 KiB) is
+// (SetWriteBufferLimits sets them; a low mark over the high one is an
+// error), for as long as the peer does not read. After a write failed,
+// Write and Drain return an error wrapping ErrConnectionLost.
 // WriteEOF sends the end of the stream once the pending data has gone
-// (half-close); Close closes the stream for reading at once and the socket
-// once the pending data has gone, and WaitClosed waits for that; Abort
-// drops the pending data and closes at once.
+// (half-close), and a Write after it returns ErrWriteAfterEOF; Close
+// closes the stream for reading and writing at once (a read or a Drain
+// waiting then returns ErrClosed) and the socket once the pending data has
+// gone, and WaitClosed waits for that; Abort drops the pending data and
+// closes at once. Close, WriteEOF and Abort may be called again: the
+// second call does nothing.
+//
+// # Misuse
+//
+// A Stream, a Datagram and a Server belong to the loop of the task that
+// made them (Serve's, for a Server), and their calls are made from that
+// loop's tasks; a call made otherwise changes nothing, reaches no socket,
+// and returns an error that says what was called:
+//
+//   - from a goroutine that is not the loop's thread, an error wrapping
+//     aio.ErrWrongTask (the calls without a context check the goroutine,
+//     as the kernel's Loop.CheckThread does; Abort, which returns no
+//     error, panics with it instead);
+//   - with the context of a task of another loop, aio.ErrWrongLoop; with a
+//     context that is not the running task's, aio.ErrNoTask or
+//     ErrWrongTask, as every blocking call of aio;
+//   - after the loop has finished, which closed every socket of the
+//     package, an error wrapping aio.ErrLoopClosed, so that a socket's old
+//     number, which another file may have by then, is never written to
+//     (Close and Abort then return nil, and do nothing);
+//   - on a zero or nil *Stream or *Datagram, which have no socket, an error
+//     saying so (Abort does nothing).
+//
+// Serve's misuse (a nil Handler, no listener, a nil listener or one given
+// twice, a Server already serving) is an error returned before Serve takes
+// the listeners, which stay open.
 //
 // # Blocking-style code
 //

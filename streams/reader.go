@@ -59,21 +59,39 @@ func (s *Stream) consume(n int) []byte {
 
 // ready brings more data into the buffer, or the end of the stream.
 func (s *Stream) ready(ctx context.Context) error {
-	if s.closed {
+	if s.closing {
 		return ErrClosed
 	}
 	return s.fill(ctx)
 }
 
+// enterRead is the check at the start of every read: checkCtx's, and
+// ErrClosed once Close or Abort was called.
+func (s *Stream) enterRead(ctx context.Context, what string) error {
+	if err := s.checkCtx(ctx, what); err != nil {
+		return err
+	}
+	if s.closing {
+		return ErrClosed
+	}
+	return nil
+}
+
 // Read returns up to n bytes (asyncio's read): what is buffered, or if
 // nothing is, what the next read of the socket brings. At the end of the
-// stream it returns io.EOF (asyncio's b""). n == 0 returns nothing at
-// once; n < 0 reads until the end of the stream and returns all of it
-// (with a nil error).
+// stream it returns io.EOF (asyncio's b""), every time it is called. n == 0
+// returns an empty slice at once, even at the end. n < 0 reads until the
+// end of the stream and returns all of it with a nil error; at the end it
+// returns an empty slice and nil, every time (asyncio's read(-1) returns
+// b"" there too), so a loop of Read(-1) calls must stop on an empty
+// result, not on io.EOF. After Close, every read returns ErrClosed.
 //
 // Cancellation: if ctx is cancelled while Read waits, it returns a
 // *CancelledError and nothing was consumed: what came is still buffered.
 func (s *Stream) Read(ctx context.Context, n int) ([]byte, error) {
+	if err := s.enterRead(ctx, "Stream.Read"); err != nil {
+		return nil, err
+	}
 	if n == 0 {
 		return []byte{}, nil
 	}
@@ -82,6 +100,9 @@ func (s *Stream) Read(ctx context.Context, n int) ([]byte, error) {
 			if err := s.ready(ctx); err != nil {
 				return nil, err
 			}
+		}
+		if len(s.buffered()) == 0 {
+			return []byte{}, nil
 		}
 		return s.consume(len(s.buffered())), nil
 	}
@@ -108,6 +129,9 @@ func (s *Stream) Read(ctx context.Context, n int) ([]byte, error) {
 // Cancellation: if ctx is cancelled while ReadInto waits, it returns 0 and
 // a *CancelledError, and nothing was consumed.
 func (s *Stream) ReadInto(ctx context.Context, p []byte) (int, error) {
+	if err := s.enterRead(ctx, "Stream.ReadInto"); err != nil {
+		return 0, err
+	}
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -139,13 +163,21 @@ const directRead = 4 << 10
 
 // ReadExactly reads exactly n bytes (asyncio's readexactly). If the stream
 // ends first, it returns an *IncompleteReadError holding what was read
-// (which is consumed); n < 0 is an error.
+// (which is consumed), and at the end one with an empty Partial, every
+// time. n == 0 returns an empty slice at once, even at the end; n < 0 is
+// an error (asyncio's ValueError) and consumes nothing.
 //
 // Cancellation: if ctx is cancelled while ReadExactly waits, it returns a
 // *CancelledError and nothing was consumed.
 func (s *Stream) ReadExactly(ctx context.Context, n int) ([]byte, error) {
+	if err := s.enterRead(ctx, "Stream.ReadExactly"); err != nil {
+		return nil, err
+	}
 	if n < 0 {
-		return nil, errors.New("streams: ReadExactly size can not be less than zero")
+		return nil, fmt.Errorf("streams: ReadExactly(%d): the size can not be less than zero", n)
+	}
+	if n == 0 {
+		return []byte{}, nil
 	}
 	for len(s.buffered()) < n {
 		if s.eof {
@@ -158,16 +190,25 @@ func (s *Stream) ReadExactly(ctx context.Context, n int) ([]byte, error) {
 	return s.consume(n), nil
 }
 
-// ReadUntil reads up to and including sep (asyncio's readuntil).
+// ReadUntil reads up to and including sep (asyncio's readuntil). An empty
+// (or nil) sep is an error, ErrEmptySeparator (asyncio's ValueError), and
+// consumes nothing.
 //
 // If the stream ends first, it returns an *IncompleteReadError holding what
-// was buffered (which is consumed). If the separator is not found within the
-// stream's limit, or is found past it, it returns a *LimitOverrunError and
-// the data stays buffered, so that the caller can read it in another way.
+// was buffered (which is consumed), and at the end one with an empty
+// Partial, every time. If the separator is not found within the stream's
+// limit, or is found past it, it returns a *LimitOverrunError and the data
+// stays buffered, so that the caller can read it in another way. The
+// separator may come in pieces: it is found wherever the socket's reads
+// split it. The limit bounds where the separator starts: a chunk of up to
+// limit bytes followed by sep is returned whole.
 //
 // Cancellation: if ctx is cancelled while ReadUntil waits, it returns a
 // *CancelledError and nothing was consumed.
 func (s *Stream) ReadUntil(ctx context.Context, sep []byte) ([]byte, error) {
+	if err := s.enterRead(ctx, "Stream.ReadUntil"); err != nil {
+		return nil, err
+	}
 	if len(sep) == 0 {
 		return nil, ErrEmptySeparator
 	}
@@ -205,7 +246,7 @@ func (s *Stream) ReadUntil(ctx context.Context, sep []byte) ([]byte, error) {
 // Cancellation: if ctx is cancelled while ReadLine waits, it returns a
 // *CancelledError and nothing was consumed.
 func (s *Stream) ReadLine(ctx context.Context) ([]byte, error) {
-	line, err := s.ReadUntil(ctx, []byte{'\n'})
+	line, err := s.ReadUntil(ctx, newline)
 	var inc *IncompleteReadError
 	var over *LimitOverrunError
 	switch {
@@ -226,6 +267,11 @@ func (s *Stream) ReadLine(ctx context.Context) ([]byte, error) {
 	return line, err
 }
 
+var newline = []byte{'\n'}
+
 // AtEOF reports whether the stream has ended and everything buffered has
-// been read (asyncio's at_eof).
-func (s *Stream) AtEOF() bool { return s.eof && len(s.buffered()) == 0 }
+// been read (asyncio's at_eof). It tells what the reads have seen, without
+// looking at the socket: it is false before a read met the end, even if
+// the peer has closed, and false while data read before the end is
+// buffered. On a zero Stream it is false.
+func (s *Stream) AtEOF() bool { return s != nil && s.eof && len(s.buffered()) == 0 }

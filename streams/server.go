@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -40,14 +41,22 @@ type Server struct {
 	// than by a cancellation), and nil means slog.Default().Error.
 	ErrorHandler func(s *Stream, err error)
 
+	loop      atomic.Pointer[aio.Loop] // of the running Serve
 	accepters *aio.TaskGroup
+	serving   bool
 	closing   bool
 	active    int
 	idle      aio.ParkingLot
 }
 
 // Serve accepts connections on every listener until ctx is cancelled or
-// Close is called, and closes the listeners when it returns.
+// Close is called, and closes the listeners when it returns. A Server
+// that was closed stays closed: Serve then closes its listeners and
+// returns nil at once.
+//
+// Misuse is an error returned before Serve takes the listeners, which stay
+// open then: a nil Handler, no listener, a nil listener or one given
+// twice, and a Server already serving (one Serve at a time).
 //
 // The shutdown, in order: Close stops accepting at once; the handlers that
 // run go on for GracePeriod; then they are cancelled; Serve returns nil
@@ -60,8 +69,8 @@ type Server struct {
 //
 // Cancellation: see above; every connection is closed when Serve returns.
 func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
-	if srv.Handler == nil {
-		return errors.New("streams: Server.Serve with a nil Handler")
+	if err := srv.checkServe(lns); err != nil {
+		return err
 	}
 	if err := checkSupported(); err != nil {
 		for _, ln := range lns {
@@ -73,6 +82,17 @@ func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 		for _, ln := range lns {
 			ln.Close()
 		}
+	}()
+	l, err := aio.GetRunningLoop(ctx)
+	if err != nil {
+		return err
+	}
+	srv.serving = true
+	srv.loop.Store(l)
+	defer func() {
+		srv.serving = false
+		srv.accepters = nil
+		srv.loop.Store(nil)
 	}()
 	lfds := make([]*aio.FD, 0, len(lns))
 	defer func() {
@@ -128,6 +148,29 @@ func (srv *Server) Serve(ctx context.Context, lns ...net.Listener) error {
 	})
 }
 
+// checkServe refuses the misuse of Serve.
+func (srv *Server) checkServe(lns []net.Listener) error {
+	switch {
+	case srv.Handler == nil:
+		return errors.New("streams: Server.Serve with a nil Handler")
+	case len(lns) == 0:
+		return errors.New("streams: Server.Serve with no listener")
+	case srv.serving:
+		return errors.New("streams: Server.Serve called while the server is serving")
+	}
+	for i, ln := range lns {
+		if ln == nil {
+			return fmt.Errorf("streams: Server.Serve: listener %d is nil", i)
+		}
+		for _, other := range lns[:i] {
+			if other == ln {
+				return fmt.Errorf("streams: Server.Serve: listener %d (%v) is given twice", i, ln.Addr())
+			}
+		}
+	}
+	return nil
+}
+
 // ServerStats is what a Server holds.
 type ServerStats struct {
 	Active int // connections whose handler runs
@@ -137,16 +180,25 @@ type ServerStats struct {
 func (srv *Server) Stats() ServerStats { return ServerStats{Active: srv.active} }
 
 // Close stops accepting: Serve then gives the running handlers their
-// GracePeriod, cancels them, and returns. Call it from a task of the
-// server's loop; calling it again does nothing.
-func (srv *Server) Close() {
+// GracePeriod, cancels them, and returns. Calling it again does nothing;
+// calling it before Serve makes Serve return at once. Call it from a task
+// (or a callback) of the server's loop: from another goroutine it changes
+// nothing and returns an error wrapping aio.ErrWrongTask (post it with
+// Loop.CallSoonThreadsafe).
+func (srv *Server) Close() error {
+	if l := srv.loop.Load(); l != nil {
+		if err := l.CheckThread("streams: Server.Close"); err != nil {
+			return err
+		}
+	}
 	if srv.closing {
-		return
+		return nil
 	}
 	srv.closing = true
 	if srv.accepters != nil {
 		srv.accepters.Cancel(nil)
 	}
+	return nil
 }
 
 // registerListener registers the listener's socket with the loop; the

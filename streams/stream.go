@@ -14,7 +14,9 @@ import (
 // Stream is a connected socket on the loop (TCP or Unix): asyncio's
 // StreamReader and StreamWriter in one value, and through Conn a net.Conn.
 // It belongs to the loop of the task that made it; its methods are called
-// from that loop's tasks, one reader and one writer at a time.
+// from that loop's tasks, one reader and one writer at a time (see Misuse
+// in the package doc for what happens otherwise). The zero Stream has no
+// socket: its calls return an error, and Abort does nothing.
 type Stream struct {
 	fd    int
 	rfd   *aio.FD
@@ -23,12 +25,13 @@ type Stream struct {
 	peer  net.Addr
 
 	// the reader
-	rbuf    []byte // buffered data is rbuf[roff:]
-	roff    int
-	limit   int
-	eof     bool
-	rerr    error // what the last read of the socket failed with
-	mayRead bool  // the last read filled its buffer: read before waiting
+	rbuf        []byte // buffered data is rbuf[roff:]
+	roff        int
+	limit       int
+	eof         bool
+	rerr        error // what the last read of the socket failed with
+	mayRead     bool  // the last read filled its buffer: read before waiting
+	readWaiting bool  // a reader waits for the socket to become readable
 
 	// the writer
 	wbuf        []byte // pending data is wbuf[woff:]
@@ -65,6 +68,13 @@ var ErrClosed = net.ErrClosed
 // the writes after it return it.
 var ErrConnectionLost = errors.New("streams: connection lost")
 
+// ErrWriteAfterEOF is Write's error after WriteEOF (asyncio's "Cannot call
+// write() after write_eof()").
+var ErrWriteAfterEOF = errors.New("streams: Write after WriteEOF")
+
+// errNoStream is the error of the calls on a zero or nil Stream.
+var errNoStream = errors.New("streams: the Stream has no socket (a zero or nil *Stream: make one with Connect, SocketPair or a Server)")
+
 // newStream takes ownership of the non-blocking socket fd, and hands it to
 // the loop's reactor (RegisterOwnedFD): one descriptor per stream on either
 // backend, closed when the FD is.
@@ -97,26 +107,55 @@ func (s *Stream) LocalAddr() net.Addr { return s.local }
 func (s *Stream) RemoteAddr() net.Addr { return s.peer }
 
 // SetLimit sets the limit of ReadLine and ReadUntil (DefaultLimit at
-// first); n <= 0 restores the default.
-func (s *Stream) SetLimit(n int) {
+// first). A limit of zero or less is an error, as asyncio's ValueError,
+// and the limit stays as it was.
+func (s *Stream) SetLimit(n int) error {
+	if err := s.check("Stream.SetLimit"); err != nil {
+		return err
+	}
 	if n <= 0 {
-		n = DefaultLimit
+		return fmt.Errorf("streams: SetLimit(%d): the limit must be positive", n)
 	}
 	s.limit = n
+	return nil
 }
 
 // SetWriteBufferLimits sets the water marks of Drain (asyncio's
 // set_write_buffer_limits): Drain waits once more than high bytes are
-// pending, until at most low are. high <= 0 restores the defaults; low <= 0
-// or over high makes it high/4.
-func (s *Stream) SetWriteBufferLimits(high, low int) {
-	if high <= 0 {
+// pending, until at most low are. As asyncio's None, a high of 0 is the
+// default (4*low if low is given, else DefaultHighWater) and a low of 0 is
+// high/4. A negative mark, or a low over the high, is an error (asyncio's
+// ValueError) and the marks stay as they were. The new marks apply at
+// once: a Drain waiting for the old low one returns if what is pending is
+// under the new one.
+func (s *Stream) SetWriteBufferLimits(high, low int) error {
+	if err := s.check("Stream.SetWriteBufferLimits"); err != nil {
+		return err
+	}
+	if high < 0 || low < 0 {
+		return fmt.Errorf("streams: SetWriteBufferLimits(%d, %d): the water marks must not be negative", high, low)
+	}
+	switch {
+	case high == 0 && low > 0:
+		high = 4 * low
+	case high == 0:
 		high = DefaultHighWater
 	}
-	if low <= 0 || low > high {
+	if low == 0 {
 		low = high / 4
 	}
+	if low > high {
+		return fmt.Errorf("streams: SetWriteBufferLimits(%d, %d): high must be >= low", high, low)
+	}
 	s.high, s.low = high, low
+	switch {
+	case s.paused && s.pending() <= low:
+		s.paused = false
+		s.drainLot.UnparkAll()
+	case !s.paused && s.pending() > high:
+		s.paused = true
+	}
+	return nil
 }
 
 // fill reads what the socket has into the buffer: one read, after waiting
@@ -167,15 +206,22 @@ func (s *Stream) fillInto(ctx context.Context, p []byte) (int, error) {
 
 // waitData waits for the socket to become readable, unless the last read
 // filled its buffer (then more may be there without a new edge); it fails
-// once the stream is closed or a read of the socket failed.
+// once the stream is closing or a read of the socket failed, also when
+// that happens during the wait (Close wakes the waiting reader).
 func (s *Stream) waitData(ctx context.Context) error {
 	switch {
-	case s.closed:
+	case s.closing:
 		return ErrClosed
 	case s.rerr != nil:
 		return s.rerr
 	case !s.mayRead:
-		if err := s.rfd.WaitReadable(ctx); err != nil {
+		s.readWaiting = true
+		err := s.rfd.WaitReadable(ctx)
+		s.readWaiting = false
+		if s.closing {
+			return ErrClosed
+		}
+		if err != nil {
 			return s.waitErr(err)
 		}
 	}
@@ -227,6 +273,43 @@ func (s *Stream) netName() string {
 	}
 	return "tcp"
 }
+
+// check is the misuse check of the calls that take no context: a zero
+// Stream, a goroutine that is not the loop's thread, a loop that has
+// finished. It changes nothing.
+func (s *Stream) check(what string) error {
+	switch {
+	case s == nil || s.rfd == nil:
+		return errNoStream
+	case s.loopClosed():
+		return fmt.Errorf("streams: %s: %w", what, aio.ErrLoopClosed)
+	}
+	return s.loop.CheckThread("streams: " + what)
+}
+
+// checkCtx is check for the calls that take a context, which must be that
+// of a task of the stream's loop that is running now: it returns
+// aio.ErrWrongLoop for a task of another loop, and GetRunningLoop's error
+// (aio.ErrNoTask, ErrWrongTask, ErrLoopClosed) for a context that is not
+// the running task's.
+func (s *Stream) checkCtx(ctx context.Context, what string) error {
+	if s == nil || s.rfd == nil {
+		return errNoStream
+	}
+	l, err := aio.GetRunningLoop(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("streams: %s: %w", what, err)
+	case l != s.loop:
+		return fmt.Errorf("streams: %s: %w", what, aio.ErrWrongLoop)
+	}
+	return nil
+}
+
+// loopClosed reports whether the stream's loop has finished, and with it
+// closed the socket (the FD owns it): after that the socket's number may
+// be another file's, which a write must not reach.
+func (s *Stream) loopClosed() bool { return s.loop.IsClosed() }
 
 // SocketPair returns two streams connected to each other through a Unix
 // socket pair (Python's socket.socketpair handed to open_connection): for

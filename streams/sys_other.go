@@ -49,6 +49,7 @@ func closeSocket(int)                                        {}
 func connectSocket(int, sockaddr) error                      { return errUnsupported }
 func bindSocket(int, sockaddr) error                         { return errUnsupported }
 func shutdownWrite(int) error                                { return errUnsupported }
+func shutdownRead(int)                                       {}
 func socketError(int) error                                  { return errUnsupported }
 func setNoDelay(int)                                         {}
 func setV6Only(int, bool)                                    {}

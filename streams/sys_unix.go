@@ -73,6 +73,11 @@ func bindSocket(fd int, sa sockaddr) error { return unix.Bind(fd, sa) }
 
 func shutdownWrite(fd int) error { return unix.Shutdown(fd, unix.SHUT_WR) }
 
+// shutdownRead ends the read side of the socket, which wakes a task
+// waiting for it to become readable; the peer is not told (on a Unix
+// socket, its writes fail from then on).
+func shutdownRead(fd int) { unix.Shutdown(fd, unix.SHUT_RD) }
+
 // socketError is the error that a connect in progress ended with (nil if
 // it connected), SO_ERROR.
 func socketError(fd int) error {

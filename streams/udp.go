@@ -13,16 +13,38 @@ import (
 )
 
 // Datagram is a UDP endpoint on the loop (asyncio's datagram endpoint, a
-// trio UDP socket), connected to one peer (DialUDP) or not (ListenUDP). Its
-// buffers are the kernel's alone, so they are bounded: a send that finds
-// the socket's buffer full waits until it has room, and a datagram that
-// arrives when the receive buffer is full is dropped by the kernel, as UDP
-// does. A receive into a buffer shorter than the datagram truncates it, as
-// net.UDPConn's does. Its calls are made from the tasks of the loop that
-// made it, one receiver and one sender at a time.
+// trio UDP socket), connected to one peer (DialUDP) or not (ListenUDP).
+// Its calls are made from the tasks of the loop that made it, one receiver
+// and one sender at a time (see Misuse in the package doc); the zero
+// Datagram has no socket, and its calls return an error.
+//
+// Its queues are the kernel's socket buffers alone, so they are bounded,
+// and what happens when one is full is what UDP does:
+//
+//   - The receive queue: a datagram that arrives while the socket's
+//     receive buffer is full is dropped by the kernel, silently: neither
+//     end gets an error, the datagrams queued before it are received in
+//     order, and those that come once a receive has made room are queued
+//     again. A receiver that must not lose datagrams reads faster than
+//     they come, or has its protocol acknowledge them.
+//   - The send queue: a send that finds the socket's buffer full waits
+//     until it has room (backpressure), so a send is never dropped by this
+//     end; the network may still lose it.
+//
+// A datagram is received whole or not at all: one into a buffer shorter
+// than the datagram gets the buffer's length and the rest of that datagram
+// is dropped, as net.UDPConn's does (an empty buffer drops a whole
+// datagram and returns 0). A datagram larger than UDP takes (65,507 bytes
+// over IPv4) fails to send with EMSGSIZE at once.
+//
+// A datagram sent to an address where nothing listens is lost without an
+// error on an unconnected endpoint; on a connected one the peer's ICMP
+// refusal comes back as ECONNREFUSED from a later receive or send, as the
+// kernel reports it.
 type Datagram struct {
 	fd     int
 	rfd    *aio.FD
+	loop   *aio.Loop
 	local  netip.AddrPort
 	peer   netip.AddrPort // zero for an unconnected endpoint
 	closed bool
@@ -101,6 +123,10 @@ func resolveUDP(ctx context.Context, network, address string) (netip.AddrPort, e
 // newDatagram makes a UDP socket of a's family (dual: an IPv6 socket that
 // takes IPv4 too) and registers it; sa is a as the socket takes it.
 func newDatagram(ctx context.Context, a netip.AddrPort, dual bool) (*Datagram, sockaddr, error) {
+	l, err := aio.GetRunningLoop(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	fd, sa, err := inetSocket(a, true)
 	if err != nil {
 		return nil, nil, err
@@ -113,7 +139,7 @@ func newDatagram(ctx context.Context, a netip.AddrPort, dual bool) (*Datagram, s
 		closeSocket(fd)
 		return nil, nil, err
 	}
-	return &Datagram{fd: fd, rfd: rfd}, sa, nil
+	return &Datagram{fd: fd, rfd: rfd, loop: l}, sa, nil
 }
 
 func (d *Datagram) setLocal() { d.local = localAddrPort(d.fd) }
@@ -144,6 +170,9 @@ func (d *Datagram) wait(ctx context.Context, write bool) error {
 // Cancellation: if ctx is cancelled while SendTo waits, it returns a
 // *CancelledError and the datagram was not sent.
 func (d *Datagram) SendTo(ctx context.Context, p []byte, to netip.AddrPort) error {
+	if err := d.check(ctx, "Datagram.SendTo"); err != nil {
+		return err
+	}
 	v6 := d.local.Addr().Is6()
 	return d.send(ctx, func() error { return sendTo(d.fd, p, to, v6) })
 }
@@ -152,6 +181,9 @@ func (d *Datagram) SendTo(ctx context.Context, p []byte, to netip.AddrPort) erro
 //
 // Cancellation: as SendTo's.
 func (d *Datagram) Send(ctx context.Context, p []byte) error {
+	if err := d.check(ctx, "Datagram.Send"); err != nil {
+		return err
+	}
 	if !d.peer.IsValid() {
 		return errors.New("streams: Send on an unconnected endpoint (use SendTo)")
 	}
@@ -184,6 +216,9 @@ func (d *Datagram) send(ctx context.Context, op func() error) error {
 // Cancellation: if ctx is cancelled while RecvFrom waits, it returns a
 // *CancelledError and no datagram was taken: the next one stays queued.
 func (d *Datagram) RecvFrom(ctx context.Context, buf []byte) (int, netip.AddrPort, error) {
+	if err := d.check(ctx, "Datagram.RecvFrom"); err != nil {
+		return 0, netip.AddrPort{}, err
+	}
 	for {
 		if d.closed {
 			return 0, netip.AddrPort{}, ErrClosed
@@ -214,11 +249,39 @@ func (d *Datagram) Recv(ctx context.Context, buf []byte) (int, error) {
 }
 
 // Close closes the endpoint; a task waiting in a send or a receive gets
-// ErrClosed. Closing twice is fine.
+// ErrClosed. Closing twice is fine. From a goroutine that is not the
+// loop's thread it changes nothing and returns an error wrapping
+// aio.ErrWrongTask; after the loop has finished (which closed the socket)
+// it returns nil.
 func (d *Datagram) Close() error {
+	if d == nil || d.rfd == nil {
+		return errNoDatagram
+	}
+	if err := d.loop.CheckThread("streams: Datagram.Close"); err != nil {
+		return err
+	}
 	if d.closed {
 		return nil
 	}
 	d.closed = true
 	return d.rfd.Close() // which closes the socket: the FD owns it
+}
+
+// errNoDatagram is the error of the calls on a zero or nil Datagram.
+var errNoDatagram = errors.New("streams: the Datagram has no socket (a zero or nil *Datagram: make one with ListenUDP or DialUDP)")
+
+// check is the misuse check of every send and receive: ctx must be that of
+// a task of the endpoint's loop that runs now (see Stream.checkCtx).
+func (d *Datagram) check(ctx context.Context, what string) error {
+	if d == nil || d.rfd == nil {
+		return errNoDatagram
+	}
+	l, err := aio.GetRunningLoop(ctx)
+	switch {
+	case err != nil:
+		return fmt.Errorf("streams: %s: %w", what, err)
+	case l != d.loop:
+		return fmt.Errorf("streams: %s: %w", what, aio.ErrWrongLoop)
+	}
+	return nil
 }

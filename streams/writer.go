@@ -2,7 +2,6 @@ package streams
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aio-go/aio"
@@ -18,17 +17,21 @@ import (
 func (s *Stream) pending() int { return len(s.wbuf) - s.woff }
 
 // Write buffers p for sending (asyncio's write) and returns len(p): it never
-// blocks. It returns ErrClosed after Close, an error after WriteEOF, and
-// an error wrapping ErrConnectionLost once a write failed. Call Drain to
-// wait while too much is pending.
+// blocks. It returns ErrClosed after Close or Abort, ErrWriteAfterEOF after
+// WriteEOF, and an error wrapping ErrConnectionLost once a write failed,
+// and then writes nothing; an empty p writes nothing and returns 0, nil.
+// Call Drain to wait while too much is pending.
 func (s *Stream) Write(p []byte) (int, error) {
+	if err := s.check("Stream.Write"); err != nil {
+		return 0, err
+	}
 	switch {
 	case s.closing:
 		return 0, ErrClosed
 	case s.lost != nil:
 		return 0, s.lost
 	case s.eofWanted:
-		return 0, errors.New("streams: Write after WriteEOF")
+		return 0, ErrWriteAfterEOF
 	case len(p) == 0:
 		return 0, nil
 	}
@@ -151,18 +154,25 @@ func (s *Stream) afterFlush() {
 
 // Drain waits until the pending output is down to the low water mark if it
 // went over the high one (asyncio's drain); otherwise it returns at once,
-// without a switch, as asyncio's does.
+// without a switch, as asyncio's does. It parks for as long as the peer
+// does not read: backpressure, which a timeout scope around it bounds.
 // Once the connection is lost it returns an error wrapping
-// ErrConnectionLost, and after Close, ErrClosed.
+// ErrConnectionLost, and after Close or Abort, ErrClosed: a Drain waiting
+// when the stream is closed returns ErrClosed at once (trio's
+// ClosedResourceError), while what is pending still goes out after a
+// Close.
 //
 // Cancellation: if ctx is cancelled while Drain waits, it returns a
 // *CancelledError; the pending data stays buffered and is still sent.
 func (s *Stream) Drain(ctx context.Context) error {
+	if err := s.checkCtx(ctx, "Stream.Drain"); err != nil {
+		return err
+	}
 	for {
 		switch {
 		case s.lost != nil:
 			return s.lost
-		case s.closed:
+		case s.closing:
 			return ErrClosed
 		case !s.paused:
 			return nil
@@ -181,7 +191,7 @@ func (s *Stream) flushAll(ctx context.Context) error {
 			return s.lost
 		case s.pending() == 0:
 			return nil
-		case s.closed:
+		case s.closing:
 			return ErrClosed
 		}
 		if err := s.drainLot.Park(ctx); err != nil {
@@ -192,9 +202,13 @@ func (s *Stream) flushAll(ctx context.Context) error {
 
 // WriteEOF closes the write side of the socket once what is pending has
 // gone out (asyncio's write_eof; a TCP FIN): the peer reads the end of the
-// stream, and this side can still read. Writes after it fail. Calling it
-// again does nothing.
+// stream, and this side can still read. Writes after it fail with
+// ErrWriteAfterEOF. Calling it again does nothing; after Close or Abort it
+// returns ErrClosed.
 func (s *Stream) WriteEOF() error {
+	if err := s.check("Stream.WriteEOF"); err != nil {
+		return err
+	}
 	if s.closing {
 		return ErrClosed
 	}
@@ -220,28 +234,62 @@ func (s *Stream) lostOrNil() error {
 // Unix streams.
 func (s *Stream) CanWriteEOF() bool { return true }
 
-// Close closes the stream (asyncio's close): reads and writes fail with
-// ErrClosed from now on (a task waiting in a read gets it too), and the
-// socket closes once what is pending has gone out. WaitClosed waits for
-// that. Closing twice is fine.
+// Close closes the stream (asyncio's close): reads, writes and Drain fail
+// with ErrClosed from now on (the tasks waiting in a read or a Drain get it
+// at once too), and the socket closes once what is pending has gone out,
+// however long the peer takes to read it. WaitClosed waits for that; Abort
+// closes at once. Closing twice is fine: the second does nothing. From a
+// goroutine that is not the loop's thread it changes nothing and returns
+// an error wrapping aio.ErrWrongTask. After the loop has finished (which
+// closed the socket) it returns nil.
 func (s *Stream) Close() error {
+	if s != nil && s.rfd != nil && s.loopClosed() {
+		s.closing, s.closed = true, true
+		return nil
+	}
+	if err := s.check("Stream.Close"); err != nil {
+		return err
+	}
 	if s.closing {
 		return nil
 	}
 	s.closing = true
+	s.drainLot.UnparkAll()
 	if s.pending() > 0 && s.lost == nil {
-		// Reads fail now; the flusher closes the socket when done.
+		// Reads fail now; the flusher closes the socket when done. A
+		// reader waiting for the socket is woken by the end of the read
+		// side, which the peer does not see.
 		s.rerr = ErrClosed
 		s.rbuf, s.roff = nil, 0
-		return s.kick()
+		if s.readWaiting {
+			shutdownRead(s.fd)
+		}
+		if err := s.kick(); err != nil {
+			s.finishClose() // no flusher can run: the loop is ending
+			return err
+		}
+		return nil
 	}
 	s.finishClose()
 	return nil
 }
 
 // Abort closes the stream at once, dropping what is pending (asyncio's
-// transport.abort).
+// transport.abort). Calling it again, or after Close, is fine; on a zero
+// Stream, or after the loop has finished, it does nothing. From a
+// goroutine that is not the loop's thread it panics, as the kernel's
+// methods without an error do, and changes nothing.
 func (s *Stream) Abort() {
+	if s == nil || s.rfd == nil {
+		return
+	}
+	if s.loopClosed() {
+		s.closing, s.closed = true, true
+		return
+	}
+	if err := s.loop.CheckThread("streams: Stream.Abort"); err != nil {
+		panic(err.Error())
+	}
 	s.closing = true
 	s.wbuf, s.woff = nil, 0
 	if !s.closed {
@@ -259,11 +307,19 @@ func (s *Stream) finishClose() {
 }
 
 // IsClosing reports whether Close or Abort was called.
-func (s *Stream) IsClosing() bool { return s.closing }
+func (s *Stream) IsClosing() bool { return s != nil && s.closing }
 
 // WaitClosed waits until the socket is closed after Close (asyncio's
-// wait_closed); it returns at once if it is.
+// wait_closed); it returns at once if it is. Any number of tasks may wait,
+// and wait again. It waits for as long as the pending data takes to go out
+// (forever if the peer never reads): bound it with a timeout scope, or
+// Abort.
 //
 // Cancellation: if ctx is cancelled, WaitClosed returns a *CancelledError;
 // the close goes on.
-func (s *Stream) WaitClosed(ctx context.Context) error { return s.closedEvent.Wait(ctx) }
+func (s *Stream) WaitClosed(ctx context.Context) error {
+	if err := s.checkCtx(ctx, "Stream.WaitClosed"); err != nil {
+		return err
+	}
+	return s.closedEvent.Wait(ctx)
+}

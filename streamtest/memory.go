@@ -2,7 +2,6 @@ package streamtest
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 
@@ -125,7 +124,7 @@ func (m *MemoryStream) Write(p []byte) (int, error) {
 	case m.closed:
 		return 0, streams.ErrClosed
 	case m.out.eof:
-		return 0, errors.New("streamtest: Write after WriteEOF")
+		return 0, streams.ErrWriteAfterEOF
 	case m.peer.closed:
 		return 0, streams.ErrConnectionLost
 	}
