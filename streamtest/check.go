@@ -24,7 +24,11 @@ type MakePair func(ctx context.Context) (a, b Stream, err error)
 //   - Close while a read of the same end is pending fails that read, and
 //     the other end reads io.EOF;
 //   - a large transfer (1 MiB) in both directions at once arrives whole;
-//   - a reader and a writer of the same end work at the same time.
+//   - a reader and a writer of the same end work at the same time;
+//   - Read(-1) waits for the end and returns everything, Read(0) returns
+//     nothing at once, and reads at the end return the end every time;
+//   - a Write after WriteEOF or after Close fails, and closing twice is
+//     fine.
 //
 // The check closes both ends of every pair.
 func CheckTwoWayStream(t *testing.T, opts []aio.Option, makePair MakePair) {
@@ -37,6 +41,8 @@ func CheckTwoWayStream(t *testing.T, opts []aio.Option, makePair MakePair) {
 		{"Close fails a pending read", checkCloseWhileReading},
 		{"large transfers both ways at once", checkLarge},
 		{"send and receive at the same time", checkConcurrent},
+		{"Read(-1) reads to the end", checkReadToTheEnd},
+		{"writes after the end fail", checkWritesAfterTheEnd},
 	}
 	for _, r := range rules {
 		t.Run(r.name, func(t *testing.T) {
@@ -212,4 +218,64 @@ func checkConcurrent(ctx context.Context, a, b Stream) error {
 		}
 		return nil
 	})
+}
+
+func checkReadToTheEnd(ctx context.Context, a, b Stream) error {
+	want := pattern(20_000, 3)
+	writer, err := aio.CreateTask(ctx, func(ctx context.Context) (struct{}, error) {
+		for i := 0; i < len(want); i += 1000 {
+			if _, err := a.Write(want[i:min(i+1000, len(want))]); err != nil {
+				return struct{}{}, err
+			}
+			if err := aio.Sleep(ctx, 0); err != nil { // the reader must wait for the rest
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, a.WriteEOF()
+	})
+	if err != nil {
+		return err
+	}
+	if p, err := b.Read(ctx, 0); p == nil || len(p) != 0 || err != nil {
+		return fmt.Errorf("Read(0) = %q, %v; want an empty slice and nil at once", p, err)
+	}
+	got, err := b.Read(ctx, -1)
+	if err != nil || !bytes.Equal(got, want) {
+		return fmt.Errorf("Read(-1) = %d bytes, %v; want the %d sent, whole", len(got), err, len(want))
+	}
+	if _, err := writer.Await(ctx); err != nil {
+		return err
+	}
+	for i := range 2 {
+		if p, err := b.Read(ctx, -1); p == nil || len(p) != 0 || err != nil {
+			return fmt.Errorf("Read(-1) %d at the end = %q, %v; want an empty slice and nil", i+1, p, err)
+		}
+		if p, err := b.Read(ctx, 10); err != io.EOF {
+			return fmt.Errorf("Read(10) %d at the end = %q, %v; want io.EOF", i+1, p, err)
+		}
+	}
+	return nil
+}
+
+func checkWritesAfterTheEnd(ctx context.Context, a, b Stream) error {
+	if err := a.WriteEOF(); err != nil {
+		return err
+	}
+	if n, err := a.Write([]byte("late")); err == nil {
+		return fmt.Errorf("Write after WriteEOF = %d, nil; want an error", n)
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("Close: %w", err)
+	}
+	if n, err := a.Write([]byte("later")); err == nil {
+		return fmt.Errorf("Write after Close = %d, nil; want an error", n)
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("a second Close: %w", err)
+	}
+	got, err := readAll(ctx, b)
+	if err != nil || len(got) != 0 {
+		return fmt.Errorf("the other end read %q, %v; want the end and nothing else", got, err)
+	}
+	return nil
 }

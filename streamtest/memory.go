@@ -3,6 +3,7 @@ package streamtest
 import (
 	"context"
 	"io"
+	"math"
 	"time"
 
 	"github.com/aio-go/aio"
@@ -13,7 +14,9 @@ import (
 // that every two-way byte stream has. *streams.Stream and *MemoryStream
 // implement it.
 type Stream interface {
-	// Read returns up to n bytes, waiting for some; io.EOF at the end.
+	// Read returns up to n bytes, waiting for some; io.EOF at the end,
+	// every time. n == 0 returns an empty slice at once; n < 0 waits for
+	// the end and returns everything (an empty slice at the end).
 	Read(ctx context.Context, n int) ([]byte, error)
 	// Write buffers p without blocking.
 	Write(p []byte) (int, error)
@@ -75,18 +78,27 @@ func Pair(hooks ...Hooks) (*MemoryStream, *MemoryStream) {
 	return a, b
 }
 
-// Read returns up to n bytes once some are there (n <= 0 returns at once).
+// Read returns up to n bytes once some are there, and io.EOF at the end,
+// as streams.Stream.Read does: n == 0 returns an empty slice at once, and
+// n < 0 waits for the end of the stream and returns everything (an empty
+// slice at the end, with a nil error). A read of everything is made of
+// reads of what is there, to which the hooks apply: each is delayed, and a
+// reset fails it.
 //
 // Cancellation: if ctx is cancelled while Read waits, it returns a
-// *CancelledError and nothing was consumed.
+// *CancelledError and nothing was consumed (but for a read of everything
+// cancelled in a Delay, which has consumed the reads before it).
 func (m *MemoryStream) Read(ctx context.Context, n int) ([]byte, error) {
+	if n < 0 {
+		return m.readAll(ctx)
+	}
 	for {
 		switch {
 		case m.closed:
 			return nil, streams.ErrClosed
 		case m.hooks.ResetAfter > 0 && m.read >= m.hooks.ResetAfter:
 			return nil, errReset
-		case n <= 0:
+		case n == 0:
 			return []byte{}, nil
 		case len(m.in.buf) > 0:
 			if m.hooks.Delay > 0 {
@@ -115,6 +127,27 @@ func (m *MemoryStream) Read(ctx context.Context, n int) ([]byte, error) {
 		if err := m.in.readers.Park(ctx); err != nil {
 			return nil, err
 		}
+	}
+}
+
+// readAll is Read(ctx, -1): it waits for the end without consuming, then
+// reads what is there until the end.
+func (m *MemoryStream) readAll(ctx context.Context) ([]byte, error) {
+	for !m.in.eof && !m.closed && !(m.hooks.ResetAfter > 0 && m.read+len(m.in.buf) >= m.hooks.ResetAfter) {
+		if err := m.in.readers.Park(ctx); err != nil {
+			return nil, err
+		}
+	}
+	all := []byte{}
+	for {
+		p, err := m.Read(ctx, math.MaxInt)
+		switch {
+		case err == io.EOF:
+			return all, nil
+		case err != nil:
+			return nil, err
+		}
+		all = append(all, p...)
 	}
 }
 
