@@ -244,7 +244,8 @@ func (tg *TaskGroup) taskDone(t *taskBase) {
 // returns fn's error (or an error saying it did not start), and that error
 // does not count against the group. If the group is cancelled before the
 // task's first step, fn never runs and Start returns the cancellation,
-// whichever task calls it.
+// whichever task calls it. Calling started a second time panics (trio
+// raises): the task fails the group with a *PanicError.
 //
 // Cancellation: if ctx is cancelled while Start waits, Start returns the
 // cancellation; the task goes on in the group.
@@ -276,7 +277,12 @@ func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, sta
 			ready.SetError(err)
 			err = nil
 		}()
-		return fn(ctx, func() { ready.SetResult(struct{}{}) })
+		return fn(ctx, func() {
+			if ready.Done() {
+				panic(errStartedTwice) // trio's RuntimeError
+			}
+			ready.SetResult(struct{}{})
+		})
 	})
 	eager := applyOptions(&t.taskBase, opts)
 	// A task cancelled before its first step (the group was cancelled)
@@ -292,6 +298,8 @@ func (tg *TaskGroup) Start(ctx context.Context, fn func(ctx context.Context, sta
 	_, err = ready.Await(ctx)
 	return err
 }
+
+var errStartedTwice = errors.New("aio: TaskGroup.Start: started called twice by the same task")
 
 var errNotStarted = errors.New("aio: the task returned without calling started")
 
