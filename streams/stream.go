@@ -100,11 +100,22 @@ func newStream(ctx context.Context, fd int) (*Stream, error) {
 // setAddrs reads the socket's addresses, once it is connected.
 func (s *Stream) setAddrs() { s.local, s.peer = addrs(s.fd) }
 
-// LocalAddr returns the local address of the socket.
-func (s *Stream) LocalAddr() net.Addr { return s.local }
+// LocalAddr returns the local address of the socket; nil on a zero or nil
+// Stream.
+func (s *Stream) LocalAddr() net.Addr {
+	if s == nil {
+		return nil
+	}
+	return s.local
+}
 
-// RemoteAddr returns the address of the peer.
-func (s *Stream) RemoteAddr() net.Addr { return s.peer }
+// RemoteAddr returns the address of the peer; nil on a zero or nil Stream.
+func (s *Stream) RemoteAddr() net.Addr {
+	if s == nil {
+		return nil
+	}
+	return s.peer
+}
 
 // SetLimit sets the limit of ReadLine and ReadUntil (DefaultLimit at
 // first). A limit of zero or less is an error, as asyncio's ValueError,
