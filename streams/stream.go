@@ -307,11 +307,19 @@ func (s *Stream) checkCtx(ctx context.Context, what string) error {
 	if s == nil || s.rfd == nil {
 		return errNoStream
 	}
-	l, err := aio.GetRunningLoop(ctx)
+	return onLoop(ctx, s.loop, what)
+}
+
+// onLoop returns nil if ctx is that of the running task of loop l, and
+// otherwise an error saying what was called: aio.ErrWrongLoop for a task of
+// another loop, GetRunningLoop's error for a context that is not the
+// running task's.
+func onLoop(ctx context.Context, l *aio.Loop, what string) error {
+	lp, err := aio.GetRunningLoop(ctx)
 	switch {
 	case err != nil:
 		return fmt.Errorf("streams: %s: %w", what, err)
-	case l != s.loop:
+	case lp != l:
 		return fmt.Errorf("streams: %s: %w", what, aio.ErrWrongLoop)
 	}
 	return nil

@@ -276,12 +276,5 @@ func (d *Datagram) check(ctx context.Context, what string) error {
 	if d == nil || d.rfd == nil {
 		return errNoDatagram
 	}
-	l, err := aio.GetRunningLoop(ctx)
-	switch {
-	case err != nil:
-		return fmt.Errorf("streams: %s: %w", what, err)
-	case l != d.loop:
-		return fmt.Errorf("streams: %s: %w", what, aio.ErrWrongLoop)
-	}
-	return nil
+	return onLoop(ctx, d.loop, what)
 }
