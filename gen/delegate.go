@@ -251,7 +251,7 @@ func (d *iterDelegate[Y, S]) step(o op, v S, err error) (y Y, e error, p any) {
 func (d *iterDelegate[Y, S]) throw(err error) (y Y, e error, p any) {
 	returned := false
 	defer d.recoverEnd(&p, &returned)
-	e = err
+	e = &raised{err} // no Throw: err is raised in the delegating body
 	if t, ok := d.it.(interface{ Throw(error) (Y, error) }); ok {
 		y, e = t.Throw(err)
 	}
@@ -264,6 +264,9 @@ func (d *iterDelegate[Y, S]) close() (e error, p any) {
 	defer d.recoverEnd(&p, &returned)
 	if c, ok := d.it.(interface{ Close() error }); ok {
 		e = c.Close()
+	}
+	if e != nil && errors.Is(e, ErrStopIteration) {
+		e = &raised{e} // not an end: Close failed with it
 	}
 	returned = true
 	return e, nil
@@ -316,6 +319,17 @@ func (d *iterDelegate[Y, S]) sub() delegate[Y, S]      { return nil }
 func (d *iterDelegate[Y, S]) resumeWith(error, any) (Y, error, any) {
 	panic("gen: internal error: resumeWith on a hand-written iterator")
 }
+
+// raised carries an error that a hand-written iterator did not end with
+// but that is to be raised in the delegating body as it is: one thrown in
+// when the iterator has no Throw, or one its Close failed with. PEP 380
+// raises those at the `yield from`, so even an end of iteration among them
+// is an error there (which PEP 479 turns into RaisedStopIteration if the
+// body passes it on), never the delegate's result. It never leaves the
+// package.
+type raised struct{ err error }
+
+func (r *raised) Error() string { return r.err.Error() }
 
 // delegatePanic carries a delegate's panic to YieldFrom, which raises it in
 // the delegating body. It never leaves the package.

@@ -125,7 +125,9 @@
 // delegation cycle) returns ErrRunning and never deadlocks. Sending a
 // non-zero value to a just-started generator returns ErrNonZeroStart and
 // leaves it unstarted. Throw(nil) returns ErrNilThrow. Yield called after the
-// body returned, through a Yielder that escaped, panics.
+// body returned, through a Yielder that escaped, panics. The zero Generator
+// is not usable (make one with New): its methods panic, and so does a
+// YieldFrom of it, in the delegating body.
 //
 // A Generator is not safe for concurrent use; it may be resumed from one
 // goroutine and then another.

@@ -31,9 +31,10 @@ const (
 
 // Generator is a Python generator: a body that yields values of type Y,
 // receives a value of type S at each resume, and finishes with a result of
-// type R and an error. Create one with New. A Generator is not safe for use by
-// several goroutines at once; it may be resumed from different goroutines one
-// after another.
+// type R and an error. Create one with New: the zero Generator has no body,
+// and its methods panic. A Generator is not safe for use by several
+// goroutines at once; it may be resumed from different goroutines one after
+// another.
 type Generator[Y, S, R any] struct {
 	s *state[Y, S, R]
 }
@@ -62,6 +63,10 @@ func New[Y, S, R any](body func(y *Yielder[Y, S]) (R, error)) *Generator[Y, S, R
 	}
 	return &Generator[Y, S, R]{s: &state[Y, S, R]{body: body}}
 }
+
+// unmade reports whether g is nil or a zero Generator, which New did not
+// make: one that cannot be delegated to.
+func (g *Generator[Y, S, R]) unmade() bool { return g == nil || g.s == nil }
 
 // Run is the body's entry point on its coroutine.
 func (s *state[Y, S, R]) Run(c *coro.Coro) {
@@ -204,14 +209,17 @@ func (g *Generator[Y, S, R]) Next() (Y, error) {
 // returns err. If the body handles it and yields again, Throw returns the
 // value yielded; if the body returns, Throw reports the end as Send does (so a
 // body that passes err on makes Throw return err). Throw on an unstarted
-// generator finishes it without running the body and returns err, as does
-// Throw on a finished one. A nil err returns ErrNilThrow and changes nothing.
+// generator finishes it without running the body and returns err (an end of
+// iteration as *RaisedStopIteration, PEP 479), as does Throw on a finished
+// one (err as it is). A nil err returns ErrNilThrow, and Throw on a generator
+// that is executing returns ErrRunning; neither changes anything.
 func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 	if err == nil {
 		var zero Y
 		return zero, ErrNilThrow
 	}
-	if g.s.busy() {
+	if g.s.busy() || g.s.y.status == running {
+		// Checked before throwExit, which counts the exit as thrown.
 		var zero Y
 		return zero, ErrRunning
 	}
@@ -240,7 +248,8 @@ func (g *Generator[Y, S, R]) Throw(err error) (Y, error) {
 // and Close returns it, as Python's close() propagates an exception raised
 // while handling GeneratorExit. If the body yields again, Close returns
 // ErrIgnoredExit and the generator stays suspended at that yield, so a
-// second Close asks again. Closing an unstarted generator
+// second Close asks again. What a closed body returns is Result's (the value
+// Python 3.13's close() returns). Closing an unstarted generator
 // finishes it without running the body; closing a finished one does nothing.
 // A delegating generator closes its delegate first. A panic in the body comes
 // out of Close with the same value.

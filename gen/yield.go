@@ -132,13 +132,14 @@ func (y *Yielder[Y, S]) delegateTo(d delegate[Y, S]) error {
 // with an error, YieldFrom returns that error (for a Close of this generator,
 // ErrGeneratorExit, once g is closed). A panic in g is raised in this body. A
 // finished g gives the zero result at once. YieldFrom on this body's own
-// generator, or on one that is running, returns ErrRunning. A nil g panics.
+// generator, or on one that is running, returns ErrRunning. A nil g, or a
+// zero Generator (one that New did not make), panics.
 //
 // While this generator delegates to g it owns g: do not resume g from
 // elsewhere until YieldFrom returns.
 func YieldFrom[Y, S, R any](y *Yielder[Y, S], g *Generator[Y, S, R]) (R, error) {
-	if g == nil {
-		panic("gen: YieldFrom of a nil generator")
+	if g.unmade() {
+		panic("gen: YieldFrom of a nil or zero Generator")
 	}
 	return result[R](y.delegateTo(g))
 }
@@ -260,10 +261,12 @@ type Iterator[Y any] interface {
 //
 // Sent values go to it.Send if it has one; without one they are dropped and
 // it.Next is called. A Throw goes to it.Throw if it has one; without one the
-// error is returned here and it is abandoned (PEP 380). A Close goes to
-// it.Close if it has one. An end with Stop(v) of another type than R returns
-// an error. A *Generator passed here is delegated to exactly as by YieldFrom.
-// A nil it panics.
+// error is returned here as it was thrown and it is abandoned (PEP 380): a
+// thrown ErrStopIteration or Stop(v) is then an error, not its end. A Close
+// goes to it.Close if it has one, and an error it returns, an end of
+// iteration included, is returned here. An end with Stop(v) of another type
+// than R returns an error. A *Generator passed here is delegated to exactly
+// as by YieldFrom, and a nil or zero one panics as there. A nil it panics.
 func YieldFromIter[R, Y, S any](y *Yielder[Y, S], it Iterator[Y]) (R, error) {
 	if it == nil {
 		panic("gen: YieldFromIter of a nil iterator")
@@ -271,6 +274,8 @@ func YieldFromIter[R, Y, S any](y *Yielder[Y, S], it Iterator[Y]) (R, error) {
 	d, ok := it.(delegate[Y, S])
 	if !ok {
 		d = &iterDelegate[Y, S]{it: it}
+	} else if g, ok := d.(interface{ unmade() bool }); ok && g.unmade() {
+		panic("gen: YieldFromIter of a nil or zero Generator")
 	}
 	return result[R](y.delegateTo(d))
 }
@@ -297,6 +302,9 @@ func result[R any](err error) (R, error) {
 	var zero R
 	if err == nil {
 		return zero, nil
+	}
+	if r, ok := err.(*raised); ok {
+		return zero, r.err
 	}
 	if st, ok := err.(*StopIteration[R]); ok {
 		return st.Value, nil
