@@ -165,7 +165,9 @@ func (y *AsyncYielder[Y, S]) Yield(ctx context.Context, v Y) (S, error) {
 // (gen.ErrNonZeroStart otherwise). When the body returns nil, ASend returns
 // ErrStopAsyncIteration, and so does every later ASend; when it returns an
 // error, ASend returns that error once. A panic in the body comes out of
-// ASend. ASend while another call is in flight returns ErrAsyncGenRunning.
+// ASend and finishes the generator: later calls report the end, and Err
+// returns gen.ErrPanicked. ASend while another call is in flight returns
+// ErrAsyncGenRunning.
 //
 // Cancellation: the body's awaits are the caller's; if ctx is cancelled
 // while the body awaits, that await fails, and the body decides (usually it
@@ -178,6 +180,8 @@ func (g *AsyncGenerator[Y, S]) ASend(ctx context.Context, v S) (Y, error) {
 			// A store costs less than comparing two interfaces.
 			s.busy, s.ctx.cur = true, ctx
 			y, err := s.g.Send(v)
+			// The handle outlives the call: see the note above inFlight.
+			runtime.KeepAlive(g)
 			s.busy = false // a panic leaves it set: see inFlight
 			if err != nil {
 				return y, s.leave(err)
@@ -191,9 +195,17 @@ func (g *AsyncGenerator[Y, S]) ASend(ctx context.Context, v S) (Y, error) {
 		return zero, err
 	}
 	y, err := s.g.Send(v)
+	runtime.KeepAlive(g)
 	s.busy = false
 	return y, s.leave(err)
 }
+
+// A call keeps its handle reachable until the body has given control back
+// (runtime.KeepAlive): otherwise a handle used for one last call, as in
+// NewAsyncGenerator(body).Next(ctx), is unreachable while the body awaits,
+// and its cleanup would post a close of a generator that is running: that
+// close fails (ErrAsyncGenRunning, reported by Run), and the real one is
+// left to Run's end.
 
 // inFlight reports whether a call is in flight: its task waits in the
 // body. A call whose body panicked left busy set and the generator
@@ -232,6 +244,7 @@ func (g *AsyncGenerator[Y, S]) AThrow(ctx context.Context, err error) (Y, error)
 		return zero, e
 	}
 	y, e := s.g.Throw(err)
+	runtime.KeepAlive(g)
 	s.busy = false
 	return y, s.leave(e)
 }
@@ -240,8 +253,10 @@ func (g *AsyncGenerator[Y, S]) AThrow(ctx context.Context, err error) (Y, error)
 // gen.ErrGeneratorExit in at the Yield the body waits at and returns when
 // the body has returned, its cleanup awaited. It returns nil if the body
 // returned nil or the exit; the body's error if its cleanup failed;
-// ErrAsyncGenIgnoredExit if the body yielded instead. On an unstarted or a
-// finished generator it does nothing and returns nil.
+// ErrAsyncGenIgnoredExit if the body yielded instead, leaving it suspended.
+// A panic in the cleanup comes out of AClose, as from ASend. On an unstarted
+// or a finished generator it does nothing and returns nil; called from the
+// generator's own body it returns ErrAsyncGenRunning.
 //
 // Cancellation: the cleanup awaits with ctx; in a cancelled task those
 // awaits fail at once, so a cleanup that must await runs under Shield.
@@ -257,6 +272,7 @@ func (g *AsyncGenerator[Y, S]) AClose(ctx context.Context) error {
 		return err
 	}
 	err = s.g.Close()
+	runtime.KeepAlive(g)
 	s.busy = false
 	return s.leaveClose(err)
 }

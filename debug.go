@@ -31,7 +31,8 @@ const DefaultSlowStep = 100 * time.Millisecond
 func WithDebug() Option { return Option{func(c *config) { c.debug = true }} }
 
 // WithSlowStep sets the debug mode's threshold for a slow step (100 ms by
-// default). It does not turn debug mode on.
+// default); d <= 0 keeps the default, where asyncio's 0 would report every
+// step. It does not turn debug mode on.
 func WithSlowStep(d time.Duration) Option { return Option{func(c *config) { c.slowStep = d }} }
 
 // WithLogger sets where debug mode's warnings go (slog.Default() if not

@@ -45,7 +45,8 @@ var ErrNested = errors.New("aio: Run called from inside a running event loop")
 
 // ErrGoexit is the error of a task whose function called runtime.Goexit (as
 // testing's FailNow does): the task ends, its deferred calls having run, and
-// the loop goes on.
+// the loop goes on. It is also the error of an executor job (ToThread) that
+// called runtime.Goexit.
 var ErrGoexit = errors.New("aio: the task called runtime.Goexit")
 
 // ErrInvalidState is asyncio's InvalidStateError: a future set twice, the

@@ -64,7 +64,8 @@ func NewPoolExecutor(workers int) *PoolExecutor {
 // free. It returns ErrExecutorShutdown after Shutdown, and an error for
 // which errors.Is(err, ErrExecutorShutdown) holds on a nil *PoolExecutor. A panic in job is
 // the job's business: wrap it (ToThread does) or it takes the process down,
-// as in any goroutine.
+// as in any goroutine. A job that calls runtime.Goexit ends only its own
+// goroutine: another worker takes its place.
 func (e *PoolExecutor) Submit(job func()) error {
 	if job == nil {
 		return errNilFunc
@@ -102,7 +103,7 @@ func (e *PoolExecutor) work() {
 	for e.queue.len() > 0 {
 		job := e.queue.pop()
 		e.mu.Unlock()
-		job.execute()
+		e.execute(job)
 		e.mu.Lock()
 	}
 	e.workers--
@@ -112,9 +113,25 @@ func (e *PoolExecutor) work() {
 	e.mu.Unlock()
 }
 
+// execute runs job on a worker. A job that ends its goroutine with
+// runtime.Goexit ends this worker too: another takes its place, so that
+// the queue is still served and Shutdown still sees the worker end.
+func (e *PoolExecutor) execute(job executable) {
+	returned := false
+	defer func() {
+		if !returned {
+			go e.work()
+		}
+	}()
+	job.execute()
+	returned = true
+}
+
 // Shutdown stops taking jobs and waits until every queued and running job
-// has finished, or ctx is done; then it returns an error saying how many
-// had not. Calling it again waits again.
+// has finished, or ctx is done; then it returns an error for which
+// errors.Is(err, ErrShutdownTimeout) holds, saying how many workers had not.
+// An executor with no job left returns nil, even with a ctx that is done.
+// Calling it again waits again.
 func (e *PoolExecutor) Shutdown(ctx context.Context) error {
 	if e == nil {
 		return errNilExecutor
@@ -124,7 +141,11 @@ func (e *PoolExecutor) Shutdown(ctx context.Context) error {
 	if e.idle.L == nil { // a zero PoolExecutor
 		e.idle.L = &e.mu
 	}
+	idle := e.workers == 0
 	e.mu.Unlock()
+	if idle {
+		return nil
+	}
 	done := make(chan struct{})
 	go func() {
 		e.mu.Lock()
@@ -141,6 +162,9 @@ func (e *PoolExecutor) Shutdown(ctx context.Context) error {
 		e.mu.Lock()
 		n := e.workers
 		e.mu.Unlock()
+		if n == 0 { // the last job ended as ctx was done
+			return nil
+		}
 		return fmt.Errorf("%w: %d worker(s) still running jobs", ErrShutdownTimeout, n)
 	}
 }
@@ -227,7 +251,8 @@ func (c *jobCtx) String() string { return "aio.jobContext" }
 // once. A job that had not started never runs; one that is running gets its
 // context cancelled, and whatever it returns later is dropped, without error
 // and without touching the loop if it has closed. A panic in fn comes back
-// as a *PanicError. A nil fn is an error.
+// as a *PanicError, and a runtime.Goexit in fn (as testing's FailNow calls)
+// as ErrGoexit; the loop and the executor go on. A nil fn is an error.
 func ToThread[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
 	t, err := current(ctx)
 	if err != nil {
@@ -287,7 +312,12 @@ func (j *job[T]) execute() {
 	if !j.state.CompareAndSwap(jobPending, jobRunning) {
 		return // dropped before it started
 	}
+	defer j.complete() // even if fn calls runtime.Goexit
 	j.call()
+}
+
+// complete hands the finished job to its loop.
+func (j *job[T]) complete() {
 	j.state.Store(jobDone)
 	j.loop.inbox.postRunnable(j)
 }
@@ -298,14 +328,19 @@ func (j *job[T]) run(*Loop) {
 	j.wake.notify()
 }
 
-// call runs the job's function, turning a panic into a *PanicError.
+// call runs the job's function, turning a panic into a *PanicError and a
+// runtime.Goexit into ErrGoexit.
 func (j *job[T]) call() {
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			j.err = &PanicError{Value: r, Stack: debug.Stack(), Task: j.name + " (executor job)"}
+		} else if !returned {
+			j.err = ErrGoexit
 		}
 	}()
 	j.result, j.err = j.fn(&j.jctx)
+	returned = true
 }
 
 // defaultExecutor returns the loop's executor, creating it on first use.
@@ -356,10 +391,11 @@ const DefaultWorkers = 64
 // running jobs at the end, asyncio's shutdown_default_executor timeout.
 const DefaultExecutorWait = 5 * time.Minute
 
-// WithWorkers sets the size of the loop's default executor.
+// WithWorkers sets the size of the loop's default executor; n < 1 means
+// DefaultWorkers.
 func WithWorkers(n int) Option { return Option{func(c *config) { c.workers = n }} }
 
 // WithExecutorWait bounds how long Run waits, at its end, for the default
 // executor's jobs that are still running; Run reports the ones that did not
-// finish.
+// finish. d <= 0 means DefaultExecutorWait, not "do not wait".
 func WithExecutorWait(d time.Duration) Option { return Option{func(c *config) { c.executorWait = d }} }
