@@ -173,6 +173,10 @@ func (y *AsyncYielder[Y, S]) Yield(ctx context.Context, v Y) (S, error) {
 // while the body awaits, that await fails, and the body decides (usually it
 // returns the error, which ASend returns, and the generator is finished).
 func (g *AsyncGenerator[Y, S]) ASend(ctx context.Context, v S) (Y, error) {
+	if g == nil {
+		var zero Y
+		return zero, errZeroAsyncGen
+	}
 	if s := g.s; s != nil && s.link.live && !s.busy {
 		// The steady state, written out: a call level and a defer cost
 		// as much as the checks.
@@ -285,14 +289,14 @@ func (g *AsyncGenerator[Y, S]) All(ctx context.Context) iter.Seq2[Y, error] {
 }
 
 // Done reports whether the generator has finished.
-func (g *AsyncGenerator[Y, S]) Done() bool { return g.s != nil && g.s.g.Done() }
+func (g *AsyncGenerator[Y, S]) Done() bool { return g != nil && g.s != nil && g.s.g.Done() }
 
 // Err returns how the generator ended once it has: nil if the body returned
 // nil or was closed, the body's error otherwise, or what its cleanup
 // failed with when a range loop closed it (Iterate cannot return it). Before
 // the end it returns nil.
 func (g *AsyncGenerator[Y, S]) Err() error {
-	if g.s == nil {
+	if g == nil || g.s == nil {
 		return errZeroAsyncGen
 	}
 	return g.s.err
@@ -304,10 +308,10 @@ var errZeroAsyncGen = fmt.Errorf("%w: the AsyncGenerator was not made by NewAsyn
 // NewAsyncGenerator, a caller that is the running task of the generator's
 // loop, no call in flight. The first call ties the generator to the loop.
 func (g *AsyncGenerator[Y, S]) enter(ctx context.Context) (*agenState[Y, S], error) {
-	s := g.s
-	if s == nil {
+	if g == nil || g.s == nil {
 		return nil, errZeroAsyncGen
 	}
+	s := g.s
 	t, err := current(ctx)
 	if err != nil {
 		return nil, err
